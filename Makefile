@@ -1,0 +1,66 @@
+# make lab   - create .venv if needed, start JupyterLab on the course
+# make test  - create .venv if needed, run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JUPYTER_PORT ?= 8888
+export JUPYTER_PORT
+# Workers for nbval; each one is a Python process with TensorFlow loaded.
+JOBS ?= 2
+NOTEBOOK_DIRS := chapters solutions exercises
+AUTHOR := $(BIN)/python -m autodiff_course.authoring
+
+.PHONY: lab test test-fast env sync record readme exercises verify bench slides lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+env: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --port=$(JUPYTER_PORT) \
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
+
+test: $(STAMP)
+	$(AUTHOR) verify
+	$(BIN)/ruff check src tests chapters solutions exercises
+	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
+		--nbval-current-env $(NOTEBOOK_DIRS)
+
+# Everything but the notebooks: for a quick loop while writing.
+test-fast: $(STAMP)
+	$(AUTHOR) verify
+	$(BIN)/ruff check src tests chapters solutions exercises
+	$(BIN)/python -m pytest tests -q -m "not browser"
+
+# Setup cells and .ipynb from their .md text files (outputs kept).
+sync: $(STAMP)
+	$(AUTHOR) sync
+
+# Execute notebooks and store the outputs the tests compare with: make record [NB="file or dir"]
+record: $(STAMP)
+	$(AUTHOR) sync $(NB)
+	$(AUTHOR) record $(NB)
+
+readme: $(STAMP)
+	$(AUTHOR) readme
+
+exercises: $(STAMP)
+	$(AUTHOR) exercises
+	$(AUTHOR) sync exercises
+
+verify: $(STAMP)
+	$(AUTHOR) verify
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests chapters solutions exercises
+
+clean:
+	rm -rf $(VENV) build artifacts

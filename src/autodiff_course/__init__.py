@@ -1,0 +1,32 @@
+"""Helpers for the course "Automatic differentiation in TensorFlow 2".
+
+Importing this package does nothing but define names: TensorFlow is imported only when a
+notebook calls :func:`setup_notebook` (chapter 01 introduces it).
+"""
+
+from autodiff_course.environment import device_summary, in_colab, setup_notebook
+from autodiff_course.quadratic import (
+    A,
+    B,
+    C,
+    gradient_descent_closed_form,
+    quadratic,
+    quadratic_curvature,
+    quadratic_minimum,
+    quadratic_slope,
+)
+
+__all__ = [
+    "A",
+    "B",
+    "C",
+    "device_summary",
+    "gradient_descent_closed_form",
+    "in_colab",
+    "quadratic",
+    "quadratic_curvature",
+    "quadratic_minimum",
+    "quadratic_slope",
+    "setup_notebook",
+]
+__version__ = "1.0.0"
