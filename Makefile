@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JUPYTER_PORT ?= 8888
+JUPYTER_IP ?= 127.0.0.1
 export JUPYTER_PORT
 # Workers for nbval; each one is a Python process with TensorFlow loaded.
 JOBS ?= 2
@@ -14,18 +15,22 @@ AUTHOR := $(BIN)/python -m autodiff_course.authoring
 
 .PHONY: lab test test-fast env sync record readme exercises verify bench slides lint clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml .jupyter/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# README and other .md files open rendered, not in the text editor
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 env: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --port=$(JUPYTER_PORT) \
-		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(JUPYTER_IP) --port=$(JUPYTER_PORT) \
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
 	$(AUTHOR) verify

@@ -15,9 +15,10 @@ import argparse
 import difflib
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("chapters", "solutions", "exercises")
@@ -80,7 +81,8 @@ def setup_cell(lang: str) -> str:
             "    import subprocess",
             "",
             f'    package = "{spec}"',
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)',
+            "    subprocess.run("
+            '[sys.executable, "-m", "pip", "install", "-q", package], check=True)',
             "",
             "from autodiff_course import setup_notebook",
             "",
@@ -173,7 +175,7 @@ def first_code_cell(nb):
 def stale_setup_cell(pair: Pair) -> str | None:
     cell = first_code_cell(read_md(pair.md))
     if cell is None or cell.source.strip() != setup_cell(pair.lang):
-        return f"{pair.rel(pair.md)}: first code cell is not the shared setup cell (run `make sync`)"
+        return f"{pair.rel(pair.md)}: first code cell is not the shared setup cell (`make sync`)"
     return None
 
 
@@ -326,14 +328,28 @@ def readme_files() -> dict[str, Path]:
     return {"en": ROOT / "README.md", "zh": ROOT / "README.zh-CN.md"}
 
 
+BADGES_BEGIN = "<!-- BEGIN GENERATED BADGES: make readme -->"
+BADGES_END = "<!-- END GENERATED BADGES -->"
+
+
+def readme_badges(path: Path) -> str:
+    """Badges that open the course itself: Binder on this README's landing page."""
+    binder = binder_url(path.name)
+    return f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder})"
+
+
+def replace_block(text: str, begin: str, end: str, body: str, name: str) -> str:
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"{name} has no {begin} … {end} block")
+    return pattern.sub(lambda _: f"{begin}\n{body}\n{end}", text)
+
+
 def readme_text(lang: str) -> str:
     path = readme_files()[lang]
     text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(TABLE_BEGIN) + ".*?" + re.escape(TABLE_END), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"{path.name} has no {TABLE_BEGIN} … {TABLE_END} block")
-    block = f"{TABLE_BEGIN}\n{readme_table(lang)}\n{TABLE_END}"
-    return pattern.sub(lambda _: block, text)
+    text = replace_block(text, TABLE_BEGIN, TABLE_END, readme_table(lang), path.name)
+    return replace_block(text, BADGES_BEGIN, BADGES_END, readme_badges(path), path.name)
 
 
 def readme() -> None:
