@@ -132,6 +132,20 @@ def read_md(path: Path):
     return nb
 
 
+def canonical_md(nb) -> str:
+    """The text file exactly as jupytext derives it from a notebook under jupytext.toml.
+
+    JupyterLab's jupytext extension refuses to open a notebook whose .ipynb is newer than its
+    .md unless the two hold the same content, and a fresh clone gives them arbitrary times. So
+    the .md must always be byte for byte what jupytext would write.
+    """
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    config = load_jupytext_config(str(ROOT))
+    return jupytext.writes(nb, fmt="md:myst", config=config)
+
+
 def read_ipynb(path: Path):
     import nbformat
 
@@ -159,6 +173,8 @@ def stale_pair(pair: Pair) -> str | None:
     want = [cell_view(c) for c in read_md(pair.md).cells]
     have = [cell_view(c) for c in read_ipynb(pair.ipynb).cells]
     if want == have:
+        if pair.md.read_text(encoding="utf-8") != canonical_md(read_ipynb(pair.ipynb)):
+            return f"{pair.rel(pair.md)}: not in jupytext's own form (run `make sync`)"
         return None
     lines = difflib.unified_diff(
         [repr(v) for v in want], [repr(v) for v in have], pair.rel(pair.md), pair.rel(), n=0
@@ -192,8 +208,11 @@ def sync(selected: list[Pair] | None = None) -> None:
             jupytext.write(nb, pair.md, fmt="md:myst")
             nb = read_md(pair.md)
         if pair.ipynb.exists():
-            combine_inputs_with_outputs(nb, read_ipynb(pair.ipynb), fmt="md:myst")
+            nb = combine_inputs_with_outputs(nb, read_ipynb(pair.ipynb), fmt="md:myst")
         write_ipynb(nb, pair.ipynb)
+        text = canonical_md(read_ipynb(pair.ipynb))
+        if pair.md.read_text(encoding="utf-8") != text:
+            pair.md.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- record
@@ -219,22 +238,33 @@ def record(selected: list[Pair]) -> None:
 # --------------------------------------------------------------------------- exercises
 
 
-def strip_solutions(source: str, lang: str) -> str:
-    """Replace each `### BEGIN SOLUTION` … `### END SOLUTION` block with a placeholder.
+PLACEHOLDERS = {"en": "# YOUR CODE HERE", "zh": "# 在这里写你的代码"}
 
-    Code between the markers becomes `...` (Ellipsis), which the checks read as "not attempted
-    yet"; everything outside the markers is kept as it is.
+
+def strip_solutions(source: str, lang: str) -> str:
+    """Replace each `### BEGIN SOLUTION` … `### END SOLUTION` block with a placeholder comment.
+
+    The exercise keeps everything outside the markers. A solutions cell sets its answer to `...`
+    (Ellipsis) before the block, e.g. `answer = ...`, and the block overwrites it; so the
+    exercise runs as it stands, and its check reports "not attempted yet". A block indented
+    inside a function body becomes the comment plus `raise NotImplementedError`, which the
+    checks read the same way.
     """
-    placeholder = {"en": "# YOUR CODE HERE", "zh": "# 在这里写你的代码"}[lang]
     out, inside = [], False
     for line in source.splitlines():
         stripped = line.strip()
         if stripped == SOLUTION_BEGIN:
+            if inside:
+                raise ValueError(f"{SOLUTION_BEGIN} inside another solution block")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out += [indent + placeholder]
+            out.append(indent + PLACEHOLDERS[lang])
+            if indent:
+                out.append(indent + "raise NotImplementedError")
             continue
         if stripped == SOLUTION_END:
+            if not inside:
+                raise ValueError(f"{SOLUTION_END} without {SOLUTION_BEGIN}")
             inside = False
             continue
         if not inside:
@@ -260,17 +290,26 @@ def exercise_text(solution_md: Path) -> str:
         cells.append(cell)
     nb.cells = cells
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    return jupytext.writes(nb, fmt="md:myst")
+    return canonical_md(nb)  # byte for byte what `sync` writes, so `verify` can compare
 
 
 def exercises() -> None:
+    """Write exercises/{en,zh}/*.md from solutions/; remove exercises whose solution is gone."""
+    wanted = set()
     for pair in pairs(("solutions",)):
         target = ROOT / "exercises" / pair.lang / pair.md.name
+        wanted.add(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = exercise_text(pair.md)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target.relative_to(ROOT)}")
+    for lang in LANGS:
+        for orphan in sorted((ROOT / "exercises" / lang).glob("[0-9][0-9]_*.md")):
+            if orphan not in wanted:
+                for path in (orphan, orphan.with_suffix(".ipynb")):
+                    path.unlink(missing_ok=True)
+                print(f"removed {orphan.relative_to(ROOT)} (no solution for it)")
 
 
 def stale_exercises() -> list[str]:
