@@ -139,7 +139,7 @@ def test_chapter_opens_and_closes_the_same_way(path):
     lang = path.parent.name
     words = {
         "en": ("**After this notebook you can**", "**Time:**", "## Key points"),
-        "zh": ("**学完本节，你将能够**", "**用时：**", "## 本节要点"),
+        "zh": ("**学完本节，你将能够**", "**用时**：", "## 本节要点"),
     }[lang]
     for word in words:
         assert word in text, f"missing {word!r}"
@@ -195,3 +195,25 @@ def test_readme_puts_the_two_commands_first():
         first_block = text.split("```bash", 1)[1].split("```", 1)[0]
         assert "make lab" in first_block and "make test" in first_block
         assert text.index("make lab") < text.index("conda")
+
+
+CJK_LINE_END = re.compile(r"[\u3000-\u303f\uff00-\uffef\u4e00-\u9fff）」”]$")
+BLOCK_START = re.compile(r"^\s*([-*+>|#]|\d+\.|\$\$|```|:::|<|!\[)")
+BOLD_BEFORE_FULLWIDTH_COLON = re.compile(r"\*\*[^*\n]+?[：:]\*\*(?=\S)")
+
+
+@pytest.mark.parametrize(
+    "path", [p.md for p in authoring.pairs() if p.lang == "zh"], ids=rel
+)
+def test_chinese_prose_renders_cleanly(path):
+    """Markdown turns a line break inside a paragraph into a space: fine between English
+    sentences, a visible gap between Chinese ones. And `**用时：**约` is not bold (CommonMark
+    does not close `**` after punctuation followed by a letter): write `**用时**：约`."""
+    lines, fence = path.read_text(encoding="utf-8").split("\n"), False
+    for i, (line, nxt) in enumerate(zip(lines, lines[1:], strict=False)):
+        if line.startswith("```"):
+            fence = not fence
+        if fence or not nxt.strip() or BLOCK_START.match(line) or BLOCK_START.match(nxt):
+            continue
+        assert not CJK_LINE_END.search(line), f"line {i + 1}: join this Chinese paragraph"
+    assert not BOLD_BEFORE_FULLWIDTH_COLON.search(path.read_text(encoding="utf-8"))
