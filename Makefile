@@ -13,7 +13,8 @@ JOBS ?= 2
 NOTEBOOK_DIRS := chapters solutions exercises
 AUTHOR := $(BIN)/python -m autodiff_course.authoring
 
-.PHONY: lab test test-fast env sync record readme exercises verify bench slides lint clean
+.PHONY: lab test test-fast env sync record readme exercises verify bench slides wheelhouse lint \
+	clean
 
 $(STAMP): requirements.txt pyproject.toml .jupyter/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +64,24 @@ exercises: $(STAMP)
 
 verify: $(STAMP)
 	$(AUTHOR) verify
+
+# reveal.js slides of every chapter: build/slides/{en,zh}/NN_slug.slides.html. reveal.js comes
+# from a CDN; offline: make slides SLIDES_ARGS="--reveal-url-prefix reveal.js" (a local copy).
+slides: $(STAMP)
+	$(BIN)/python -m autodiff_course.slides $(SLIDES_ARGS)
+
+# Every wheel `make env` installs, for a room of laptops without internet (docs/instructor/).
+# The wheels fit this machine's OS and Python; for others add e.g.
+# WHEELHOUSE_ARGS="--only-binary=:all: --platform win_amd64 --python-version 3.11".
+WHEELHOUSE ?= wheelhouse
+wheelhouse:
+	$(PYTHON) -m pip download --quiet --dest $(WHEELHOUSE) $(WHEELHOUSE_ARGS) \
+		-r requirements.txt pip "setuptools>=68"
+	@echo "$(WHEELHOUSE): $$(ls $(WHEELHOUSE) | wc -l) files, $$(du -sh $(WHEELHOUSE) | cut -f1)"
+
+# Time one slider move of the explorers (compute + redraw) and count the traces.
+bench: $(STAMP)
+	$(BIN)/python -m autodiff_course.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests chapters solutions exercises

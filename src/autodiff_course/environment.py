@@ -2,18 +2,23 @@
 
 `setup_notebook` is what each notebook's first cell calls. It keeps TensorFlow's C++ log lines
 out of cell outputs, applies the course's plot style (with a CJK font for Chinese figures when
-one is installed) and, on Colab, turns on the widget manager the sliders need.
+one is installed) and, on Colab, turns on the widget manager the sliders need and installs a CJK
+font for the Chinese notebooks. On a GPU it keeps float32 arithmetic as on a CPU.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import os
+import subprocess
 import sys
 import warnings
 
 SUPPORTED_LANGUAGES = ("en", "zh")
+# Where Debian/Ubuntu's fonts-noto-cjk package puts its fonts (Colab runs Ubuntu).
+NOTO_CJK_FILES = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 
 
 def in_colab() -> bool:
@@ -57,10 +62,17 @@ def _stderr_fd_muted():
 def import_tensorflow_quietly():
     """`import tensorflow`, without its log lines; returns the module."""
     quiet_tensorflow_logs()
+    # On a GPU, take memory as needed rather than all of it, so that several notebooks (or test
+    # workers) can share one GPU. Read when the GPU is first used; no effect on a CPU.
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
     with _stderr_fd_muted():
         import tensorflow as tf
 
-        tf.config.list_physical_devices()  # device discovery logs too (cuInit on CPU machines)
+        # Device discovery and creation log too ("cuInit" on a CPU machine; "Created device
+        # /GPU:0 with ... MB memory" on a GPU), so create the devices now, while muted, rather
+        # than at the notebook's first operation. Afterwards device settings (visible devices,
+        # memory growth, thread counts) are fixed: the course changes none of them.
+        tf.config.list_logical_devices()
     tf.get_logger().setLevel(logging.ERROR)
     return tf
 
@@ -70,20 +82,69 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"lang must be one of {SUPPORTED_LANGUAGES}, not {lang!r}")
     tf = import_tensorflow_quietly()
+    # Recent GPUs multiply float32 matrices in TensorFloat-32 (10-bit mantissa) by default, which
+    # would print other digits than the recorded CPU outputs. No effect on a CPU.
+    tf.config.experimental.enable_tensor_float_32_execution(False)
     # Keras 3 warns about things the course does on purpose (e.g. apply_gradients in a loop).
     warnings.filterwarnings("ignore", module="keras")
 
     from autodiff_course.plotting import use_course_style
 
+    if in_colab():
+        _setup_colab(lang)
     use_course_style(lang)
-    if in_colab():  # pragma: no cover - only on Colab
-        from google.colab import output
-
-        output.enable_custom_widget_manager()
     if show_versions:
         import keras
 
         print(f"TensorFlow {tf.__version__} · Keras {keras.__version__}")
+
+
+def _setup_colab(lang: str) -> None:
+    """Colab only: the widget manager the sliders need and, for Chinese, a CJK font."""
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+    if lang == "zh":
+        install_cjk_font_on_colab()
+
+
+def _quietly(command: list[str]) -> bool:
+    """Run a command with its output captured; True when it succeeded."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, check=False, timeout=300
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def install_cjk_font_on_colab() -> str | None:
+    """On Colab, install Noto Sans CJK so that Chinese figures show their labels; no output.
+
+    Colab's image has no CJK font. apt-get installs Debian's fonts-noto-cjk once per runtime
+    (about 10 to 30 seconds; `apt-get update` first only if the package index is missing), then
+    the fonts are registered with matplotlib, which has already built its font list. Returns the
+    font's name, or None if it could not be installed (offline runtime): figures then fall back
+    to English labels, as anywhere without a CJK font. Elsewhere it installs nothing.
+    """
+    from autodiff_course.plotting import find_cjk_font
+
+    font = find_cjk_font()
+    if font or not in_colab():
+        return font
+    install = ["apt-get", "-qq", "install", "-y", "--no-install-recommends", "fonts-noto-cjk"]
+    if not _quietly(install) and _quietly(["apt-get", "-qq", "update"]):
+        _quietly(install)
+    from matplotlib import font_manager
+
+    for path in sorted(glob.glob(NOTO_CJK_FILES)):
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # an unreadable file: skip it
+            continue
+    return find_cjk_font()
 
 
 def device_summary(lang: str = "en") -> str:
