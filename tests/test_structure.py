@@ -203,7 +203,10 @@ BOLD_BEFORE_FULLWIDTH_COLON = re.compile(r"\*\*[^*\n]+?[：:]\*\*(?=\S)")
 
 
 @pytest.mark.parametrize(
-    "path", [p.md for p in authoring.pairs() if p.lang == "zh"], ids=rel
+    "path",
+    [p.md for p in authoring.pairs() if p.lang == "zh"]
+    + [ROOT / "README.zh-CN.md", ROOT / "docs/instructor/zh-CN.md"],
+    ids=rel,
 )
 def test_chinese_prose_renders_cleanly(path):
     """Markdown turns a line break inside a paragraph into a space: fine between English
