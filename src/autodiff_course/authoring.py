@@ -56,12 +56,12 @@ SETUP_COMMENTS = {
     "en": (
         "# Setup, the same in every notebook. On Colab it first installs the course package;",
         "# everywhere it quiets TensorFlow's log lines and sets the plot style.",
-        "# Colab lacks the course package",
+        "# Colab has TensorFlow, not the course package",
     ),
     "zh": (
         "# 环境设置，每个笔记本都一样。在 Colab 上会先安装课程的辅助包；",
         "# 在任何环境中都会屏蔽 TensorFlow 的日志并设置绘图风格。",
-        "# Colab 上没有课程辅助包",
+        "# Colab 自带 TensorFlow，但没有课程辅助包",
     ),
 }
 
@@ -81,8 +81,8 @@ def setup_cell(lang: str) -> str:
             "    import subprocess",
             "",
             f'    package = "{spec}"',
-            "    subprocess.run("
-            '[sys.executable, "-m", "pip", "install", "-q", package], check=True)',
+            '    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", package]',
+            "    subprocess.run(pip, check=True, capture_output=True)",
             "",
             "from autodiff_course import setup_notebook",
             "",
