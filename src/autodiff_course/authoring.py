@@ -15,10 +15,9 @@ import argparse
 import difflib
 import re
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("chapters", "solutions", "exercises")
