@@ -1,0 +1,131 @@
+"""`make bench`: how long one explorer update takes on this machine, and how often it traces.
+
+One update is what a slider move costs: the compute core (1 000 gradient-descent steps, or the
+tangent's nested tapes) plus the redraw of the figure with Agg into a PNG. Each update moves one
+slider, chosen at random, to a random value of its range (steps stay at 1 000).
+
+    python -m autodiff_course.bench [--updates 200] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+TARGET_MEDIAN_MS = 50.0
+TARGET_P95_MS = 100.0
+
+
+def _random_value(control, rng: np.random.Generator):
+    """A value the slider could show: on its grid, inside its range."""
+    if hasattr(control, "options"):  # the float32 / float64 switch
+        return str(rng.choice([str(o) for o in control.options]))
+    count = int(round((control.max - control.min) / control.step))
+    value = control.min + int(rng.integers(0, count + 1)) * control.step
+    return type(control.value)(round(value, 10))
+
+
+def time_updates(explorer, updates: int, rng: np.random.Generator, fixed: dict) -> list[float]:
+    """Seconds per update: `updates` slider moves, each to a random value of a random slider."""
+    explorer.set_values(**fixed)
+    names = [name for name in explorer.controls if name not in fixed]
+    times = []
+    for _ in range(updates):
+        name = names[int(rng.integers(len(names)))]
+        value = _random_value(explorer.controls[name], rng)
+        start = time.perf_counter()
+        explorer.set_values(**{name: value})
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def eager_vs_graph(steps: int = 1000, repeats: int = 5) -> tuple[float, float]:
+    """Seconds for `steps` descent steps: the same loop run eagerly, and the compiled core."""
+    from autodiff_course.explorers import _descent_core, _tf
+
+    tf = _tf()
+    a, b, c, x0, lr = (tf.constant(v) for v in (1.0, -2.0, 1.0, 0.0, 0.01))
+
+    def eager():
+        x = x0
+        for _ in range(steps):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = a * tf.pow(x, 2) + b * x + c
+            x = x - lr * tape.gradient(y, x)
+        return x
+
+    core = _descent_core()
+    core(a, b, c, x0, lr, tf.constant(steps)).numpy()  # traced already; warm
+    eager()  # warm
+    eager_s = min(_timed(eager) for _ in range(2))
+    graph_s = statistics.median(
+        _timed(lambda: core(a, b, c, x0, lr, tf.constant(steps)).numpy()) for _ in range(repeats)
+    )
+    return eager_s, graph_s
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _summary(times: list[float]) -> tuple[float, float]:
+    ms = np.array(times) * 1000.0
+    return float(np.median(ms)), float(np.percentile(ms, 95))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    from autodiff_course.environment import import_tensorflow_quietly
+
+    tf = import_tensorflow_quietly()
+    from autodiff_course import explorers
+
+    rng = np.random.default_rng(args.seed)
+    print(f"TensorFlow {tf.__version__} · {args.updates} random slider moves per explorer")
+
+    start = time.perf_counter()
+    descent = explorers.descent_explorer("en")  # traces float32
+    descent.set_values(dtype="float64")  # traces float64
+    print(f"first display of the descent explorer (traces both dtypes): "
+          f"{time.perf_counter() - start:.1f} s")
+    times = time_updates(descent, args.updates, rng, {"steps": 1000})
+    median, p95 = _summary(times)
+    redraws = descent._render.__self__.full_draws
+    print(f"descent explorer, 1000 steps: median {median:.1f} ms, p95 {p95:.1f} ms "
+          f"per update ({redraws} of {descent.updates} updates had to redraw axes)")
+
+    tangent = explorers.tangent_explorer("en", show_curvature=True)
+    t_median, t_p95 = _summary(time_updates(tangent, args.updates, rng, {}))
+    print(f"tangent explorer: median {t_median:.1f} ms, p95 {t_p95:.1f} ms per update")
+
+    counts = explorers.trace_counts()
+    print(f"traces: descent {counts['descent']}, tangent {counts['tangent']}")
+
+    eager_s, graph_s = eager_vs_graph()
+    print(f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
+          f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×")
+
+    checks = {
+        f"median ≤ {TARGET_MEDIAN_MS:g} ms": median <= TARGET_MEDIAN_MS,
+        f"p95 ≤ {TARGET_P95_MS:g} ms": p95 <= TARGET_P95_MS,
+        "one trace per dtype": counts["descent"] == {"float32": 1, "float64": 1}
+        and counts["tangent"] == {"float32": 1},
+    }
+    for name, ok in checks.items():
+        print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

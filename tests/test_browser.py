@@ -1,0 +1,251 @@
+"""The explorers in a real browser: JupyterLab from the venv, driven in headless Chromium.
+
+Opens chapter 06 in English and in Chinese from a throw-away copy of the notebooks, runs all
+cells, moves the learning-rate slider with the keyboard and checks that the figure and the status
+line change and that no error or stderr output appears. Screenshots go to artifacts/browser/.
+
+Uses Debian's /usr/bin/chromium (`playwright install` needs downloads; CI installs chromium
+through apt, see .ci/run). Run alone with:  .venv/bin/python -m pytest tests/test_browser.py
+Screenshots of every explorer notebook:    .venv/bin/python tests/test_browser.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts" / "browser"
+VIEWPORT = {"width": 1366, "height": 768}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LR_LABEL = {"en": "learning rate", "zh": "学习率"}
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+ERROR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
+
+pytestmark = pytest.mark.browser
+
+# JupyterLab settings for the throw-away server: no news pop-up, every cell in the DOM.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """JupyterLab serving a temporary copy of chapters/, with its own settings and runtime."""
+
+    def __init__(self, tmp: Path):
+        self.root = tmp / "course"
+        for lang in ("en", "zh"):
+            shutil.copytree(ROOT / "chapters" / lang, self.root / lang)
+        settings = tmp / "settings"
+        for name, value in LAB_SETTINGS.items():
+            path = settings / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value))
+        self.port, self.token = _free_port(), secrets.token_hex(16)
+        env = dict(os.environ)
+        for var, sub in [("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"),
+                         ("IPYTHONDIR", "ipython")]:  # fmt: skip
+            env[var] = str(tmp / sub)
+        self.log_path = tmp / "jupyterlab.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        bin_dir = Path(sys.executable).parent
+        self.process = subprocess.Popen(
+            [str(bin_dir / "jupyter"), "lab", "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
+             f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0",
+             f"--LabServerApp.user_settings_dir={settings}",
+             f"--LabServerApp.workspaces_dir={tmp / 'workspaces'}"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=tmp,
+        )  # fmt: skip
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout: float = 60.0) -> None:
+        url = f"http://127.0.0.1:{self.port}/api/status?token={self.token}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = self.log_path.read_text()[-3000:]
+                raise RuntimeError(f"JupyterLab exited:\n{log}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s")
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); "
+            "the browser test drives it through Playwright and cannot download a browser."
+        )
+    from playwright.sync_api import sync_playwright
+
+    lab = Lab(tmp_path_factory.mktemp("lab"))
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                yield lab, chromium
+            finally:
+                chromium.close()
+    finally:
+        lab.stop()
+
+
+def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 300.0):
+    """Open a notebook, run all its cells and wait until every cell has run; returns the page."""
+    page = chromium.new_page(viewport=VIEWPORT)
+    page.goto(lab.url(notebook))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # A notebook without a kernelspec would open a kernel picker here.
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator", timeout=30_000)
+    time.sleep(1.0)
+    assert page.locator(".jp-Dialog").count() == 0, "a dialog (kernel picker?) opened"
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
+    deadline = time.monotonic() + timeout_s
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+    while time.monotonic() < deadline:
+        texts = prompts.all_inner_texts()
+        if texts and all(t.strip() not in ("[*]:", "[ ]:", "") for t in texts):
+            if page.locator(".autodiff-explorer").count():
+                break
+        time.sleep(1.0)
+    else:
+        raise AssertionError(f"{notebook}: cells still running after {timeout_s:.0f} s")
+    assert page.locator(".jp-Dialog").count() == 0, "a dialog opened while running"
+    return page
+
+
+def explorer_state(page) -> tuple[str, str]:
+    image = page.locator(".autodiff-explorer img").first.get_attribute("src") or ""
+    status = page.locator(".autodiff-status").first.inner_text()
+    return image, status
+
+
+def wait_for_change(page, before: tuple[str, str], timeout_s: float = 30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = explorer_state(page)
+        if now[0] != before[0] and now[1] != before[1]:
+            return now
+        time.sleep(0.25)
+    raise AssertionError("the figure or the status line did not change after the slider moved")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    explorer = page.locator(".autodiff-explorer").first
+    explorer.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}_page.png"))
+    explorer.screenshot(path=str(ARTIFACTS / f"{name}_explorer.png"))
+
+
+def assert_no_error_output(page, notebook: str) -> None:
+    stderr = page.locator(STDERR).all_inner_texts()
+    errors = page.locator(ERROR).all_inner_texts()
+    assert not stderr and not errors, f"{notebook}: stderr {stderr[:2]} errors {errors[:2]}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_descent_explorer_in_jupyterlab(browser, lang):
+    lab, chromium = browser
+    notebook = f"{lang}/06_gradient_descent.ipynb"
+    page = run_notebook(lab, chromium, notebook)
+    try:
+        assert_no_error_output(page, notebook)
+        screenshot(page, f"06_{lang}_default")
+        before = explorer_state(page)
+        assert "0.01" in page.locator(".autodiff-explorer").inner_text()
+
+        slider = page.locator(".autodiff-explorer .widget-slider", has_text=LR_LABEL[lang]).first
+        handle = slider.locator(".noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")  # 0.01 -> 0.02: still converges
+        after_step = wait_for_change(page, before)
+        page.keyboard.press("PageUp")  # a bigger step: another update
+        wait_for_change(page, after_step)
+        page.keyboard.press("End")  # the maximum, 1.5 = 1.5/a: diverges
+        expected = "Diverges" if lang == "en" else "发散"
+        deadline = time.monotonic() + 30.0
+        while expected not in explorer_state(page)[1] and time.monotonic() < deadline:
+            time.sleep(0.25)
+        after = explorer_state(page)
+        assert expected in after[1], after[1]
+        assert after[0] != before[0]
+        assert "1.50" in slider.inner_text()
+        screenshot(page, f"06_{lang}_diverging")
+        assert_no_error_output(page, notebook)
+        assert page.locator(".jp-Dialog").count() == 0
+    finally:
+        page.close()
+
+
+def main() -> None:  # pragma: no cover - screenshots for people, not a test
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lab = Lab(Path(tmp))
+        try:
+            with sync_playwright() as p:
+                chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                for name in sys.argv[1:] or ["01_gradient_tape", "06_gradient_descent"]:
+                    for lang in ("en", "zh"):
+                        page = run_notebook(lab, chromium, f"{lang}/{name}.ipynb")
+                        screenshot(page, f"{name[:2]}_{lang}_default")
+                        page.close()
+                chromium.close()
+        finally:
+            lab.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The slider explorers: their numbers against closed forms, their rules, bad input, widgets."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from autodiff_course import explorers as ex
+from autodiff_course.quadratic import gradient_descent_closed_form
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    """Every test here fails on any warning (numpy overflow, matplotlib, TensorFlow)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# --------------------------------------------------------------------------- tangent
+
+
+@pytest.mark.parametrize("dtype", ex.DTYPES)
+@pytest.mark.parametrize(
+    "a, b, c, x", [(1, -2, 1, 0), (1, -2, 1, 1), (1, -2, 1, 10), (-0.5, 3, 2, -1.5), (0, 2, -1, 4)]
+)
+def test_tangent_matches_calculus(a, b, c, x, dtype):
+    v = ex.tangent_values(a, b, c, x, dtype)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    assert v.slope == pytest.approx(2 * a * x + b, rel=tol, abs=tol)
+    assert v.curvature == pytest.approx(2 * a, rel=tol, abs=tol)
+    assert v.f == pytest.approx(a * x * x + b * x + c, rel=tol, abs=tol)
+    assert (v.exact_slope, v.exact_curvature) == (2 * a * x + b, 2 * a)
+
+
+def test_tangent_report_is_the_chapter_01_example():
+    text = ex.tangent_report(a=1, b=-2, c=1, x=10, show_curvature=True)
+    assert "f(10) = 81 (exact 81)" in text
+    assert "f′(10) from the tape = 18 (exact 2ax + b = 18)" in text
+    assert "f″(10) from a nested tape = 2 (exact 2a = 2)" in text
+    zh = ex.tangent_report(a=1, b=-2, c=1, x=10, lang="zh")
+    assert "磁带求得 f′(10) = 18" in zh and "f″" not in zh
+
+
+# --------------------------------------------------------------------------- descent numbers
+
+
+@pytest.mark.parametrize(
+    "a, b, x0, lr, steps",
+    [(1, -2, 0, 0.01, 1000), (1, -2, 0, 0.1, 50), (2, 3, -4, 0.2, 30), (0.5, 1, 5, 1.5, 40),
+     (3, -1, 2, 0.3, 25), (1, -2, 0, 0.99, 200)],
+)  # fmt: skip
+def test_descent_float64_matches_closed_form(a, b, x0, lr, steps):
+    r = ex.descent_path(a, b, 0.7, x0, lr, steps, "float64")
+    assert r.path.shape == (steps + 1,)
+    for k in (0, 1, steps // 2, steps):
+        assert r.path[k] == pytest.approx(gradient_descent_closed_form(x0, k, lr, a, b), abs=1e-9)
+
+
+def test_descent_float32_equals_an_eager_loop_bit_for_bit():
+    """The compiled loop does the eager arithmetic: same float32 bits as a plain loop."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        a, b, x0 = rng.uniform(0.1, 5), rng.uniform(-5, 5), rng.uniform(-5, 5)
+        lr = rng.uniform(0, 1.2 / a)
+        r = ex.descent_path(a, b, 0.0, x0, lr, 60, "float32")
+        x, a32, b32, lr32 = np.float32(x0), np.float32(a), np.float32(b), np.float32(lr)
+        expected = [x]
+        with np.errstate(all="ignore"):
+            for _ in range(60):
+                x = x - lr32 * (a32 * (np.float32(2) * x) + b32)
+                expected.append(x)
+        np.testing.assert_array_equal(r.path, np.array(expected, dtype=np.float32))
+
+
+def test_float32_plateau_of_the_sources():
+    r = ex.descent_path(1, -2, 1, 0, 0.01, 1000, "float32")
+    assert r.path.dtype == np.float32
+    assert str(r.final_x) == "0.99999857"
+    assert r.plateau_step == 659
+    r64 = ex.descent_path(1, -2, 1, 0, 0.01, 1000, "float64")
+    assert r64.final_x == pytest.approx(1 - 0.98**1000, abs=1e-12)
+    assert r64.plateau_step is None
+
+
+def test_descent_report_is_deterministic_text():
+    text = ex.descent_report(1, -2, 1, 0, 0.01, 1000, "float32", "en")
+    assert text.splitlines()[0] == "x after 1000 steps (float32): 0.99999857"
+    assert "status: Converges: |1 − 2a·lr| = |1 − 2·1·0.01| = 0.98 < 1" in text
+    assert "x stops changing after step 659" in text
+    assert "float32 × 1" in text
+    zh = ex.descent_report(1, -2, 1, 0, 1.5, 1000, "float32", "zh")
+    assert "状态：发散" in zh and "溢出" in zh
+
+
+# --------------------------------------------------------------------------- status rules
+
+
+@pytest.mark.parametrize(
+    "a, lr, kind",
+    [
+        (1, 0.01, "converges"),
+        (1, 0.4999, "converges"),
+        (1, 0.5, "one_step"),  # lr = 1/(2a)
+        (2.5, 0.2, "one_step"),
+        (1, 0.5001, "oscillates_converges"),
+        (1, 0.9999, "oscillates_converges"),
+        (1, 1.0, "oscillates_forever"),  # lr = 1/a
+        (0.5, 2.0, "oscillates_forever"),
+        (1, 1.0001, "diverges"),
+        (1, 1e6, "diverges"),
+        (1, 0.0, "no_move"),
+        (1, -0.1, "uphill"),
+        (0, 0.1, "no_minimum"),
+        (-1, 0.1, "no_minimum"),
+        (-1e-12, 0.1, "no_minimum"),
+    ],
+)
+def test_status_rules_at_their_boundaries(a, lr, kind):
+    for lang in ("en", "zh"):
+        status = ex.descent_status(a, lr, 10, lang)
+        assert status.kind == kind
+        assert status.message
+    if kind not in ("no_move", "no_minimum"):
+        assert "|1 − 2a·lr| < 1" in ex.descent_status(a, lr, 10, "en").message
+        assert "|1 − 2a·lr| < 1" in ex.descent_status(a, lr, 10, "zh").message
+
+
+def test_zero_steps_and_bad_arguments():
+    r = ex.descent_path(1, -2, 1, 3.0, 0.1, 0, "float64")
+    assert r.path.tolist() == [3.0] and r.status.kind == "no_steps"
+    with pytest.raises(ValueError, match="steps"):
+        ex.descent_path(1, -2, 1, 0, 0.1, -1)
+    with pytest.raises(ValueError, match="steps"):
+        ex.descent_path(1, -2, 1, 0, 0.1, ex.MAX_STEPS + 1)
+    with pytest.raises(ValueError, match="dtype"):
+        ex.descent_path(1, -2, 1, 0, 0.1, 5, "float16")
+    with pytest.raises(ValueError, match="lang"):
+        ex.descent_status(1, 0.1, 5, "fr")
+
+
+@pytest.mark.parametrize("dtype", ex.DTYPES)
+def test_overflow_is_reported_not_warned(dtype):
+    r = ex.descent_path(5, 5, 5, 5, 1.5, 2000, dtype)  # every slider at its maximum
+    assert r.status.kind == "diverges"
+    assert r.overflow_step is not None and not np.isfinite(r.final_x)
+    assert f"overflows to ±∞ at step {r.overflow_step}" in r.status.message
+    assert math.isinf(r.closed_form)
+    png = ex.DescentFigure("en").update(r)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_no_minimum_runs_away_quietly():
+    r = ex.descent_path(-2, -5, -5, -5, 1.5, 2000, "float32")
+    assert r.status.kind == "no_minimum" and r.x_star is None
+    line = ex.descent_path(0, 2, 1, 0, 0.5, 100, "float64")
+    assert line.final_x == pytest.approx(-100.0) and line.closed_form == pytest.approx(-100.0)
+
+
+def test_one_trace_per_dtype_whatever_the_values():
+    rng = np.random.default_rng(1)
+    for i in range(40):
+        dtype = ex.DTYPES[i % 2]
+        ex.descent_path(*rng.uniform(-3, 3, 4), rng.uniform(0, 2), int(rng.integers(0, 300)),
+                        dtype)  # fmt: skip
+        ex.tangent_values(*rng.uniform(-3, 3, 4), dtype=dtype)
+    counts = ex.trace_counts()
+    assert counts["descent"] == {"float32": 1, "float64": 1}
+    assert counts["tangent"] == {"float32": 1, "float64": 1}
+
+
+# --------------------------------------------------------------------------- figures and widgets
+
+
+def test_nice_limits_are_round_and_contain_the_data():
+    for lo, hi in [(0.3, 7.9), (-123.0, 4.0), (5.0, 5.0), (-1e-3, 1e-3)]:
+        nlo, nhi = ex._nice_limits(lo, hi)
+        assert nlo <= lo and nhi >= hi and nhi - nlo >= 1.0
+    assert ex._decades(3e-9, 2.0) == (1e-10, 1e5)
+    assert ex._decades(1.0, 1e308) == (1.0, 1e150)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_descent_explorer_reacts_to_its_controls(lang):
+    e = ex.descent_explorer(lang)
+    status, image = e.status.value, bytes(e.image.value)
+    assert image.startswith(b"\x89PNG") and ("Converges" in status or "收敛" in status)
+    e.controls["learning_rate"].value = 1.5  # far past 1/a = 1: diverges
+    assert e.status.value != status and bytes(e.image.value) != image
+    assert "Diverges" in e.status.value or "发散" in e.status.value
+    for name, value in [("a", 0.0), ("a", -2.0), ("steps", 0), ("dtype", "float64")]:
+        e.controls[name].value = value
+        assert "Error" not in e.status.value
+    for name in ("a", "b", "c", "x0", "learning_rate", "steps"):
+        control = e.controls[name]
+        control.value = control.max
+    assert e.result.status.kind == "diverges"
+    assert ex.trace_counts()["descent"] == {"float32": 1, "float64": 1}
+    assert e.report(learning_rate=0.01, steps=1000).startswith(
+        "x after 1000 steps (float32): 0.99999857" if lang == "en" else "1000 步之后的 x（float32）"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tangent_explorer_reacts_to_its_controls(lang):
+    e = ex.tangent_explorer(lang, show_curvature=True)
+    numbers, image = e.numbers.value, bytes(e.image.value)
+    e.controls["x"].value = -4.0
+    assert e.numbers.value != numbers and bytes(e.image.value) != image
+    assert "−10" in e.numbers.value  # f′(−4) = 2·(−4) − 2
+    for name in ("a", "b", "c", "x"):
+        e.controls[name].value = e.controls[name].min
+        e.controls[name].value = e.controls[name].max
+    e.controls["a"].value = 0.0
+    assert e.result.curvature == 0.0
+
+
+def test_labels_are_not_cut_and_have_tooltips():
+    e = ex.descent_explorer("en")
+    for control in e.controls.values():
+        assert control.style.description_width not in ("", None)
+        tip = getattr(control, "tooltip", None) or getattr(control, "description_tooltip", "")
+        assert tip
+    assert e.controls["learning_rate"].description == "learning rate"
