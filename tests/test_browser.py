@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium by default; CHROMIUM=/path overrides (GitHub's Ubuntu runners ship Chrome).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts" / "browser"
 VIEWPORT = {"width": 1366, "height": 768}
 CHROMIUM_ARGS = [
@@ -121,7 +122,8 @@ class Lab:
 def browser(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); "
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) "
+            "or point CHROMIUM at a Chrome/Chromium binary; "
             "the browser test drives it through Playwright and cannot download a browser."
         )
     from playwright.sync_api import sync_playwright

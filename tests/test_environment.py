@@ -60,8 +60,10 @@ def test_chinese_style_uses_a_cjk_font_when_installed():
     font = use_course_style("zh")
     assert font == find_cjk_font()
     if font:
-        assert mpl.rcParams["font.sans-serif"][0] == font
+        # In font.family, so that glyphs the CJK font lacks (₀, ⁻) fall back to DejaVu Sans.
+        assert mpl.rcParams["font.family"] == [font, "DejaVu Sans"]
     use_course_style("en")
+    assert mpl.rcParams["font.family"] == ["sans-serif"]
 
 
 def test_chinese_figure_draws_without_warnings(recwarn):
@@ -72,7 +74,7 @@ def test_chinese_figure_draws_without_warnings(recwarn):
 
     use_course_style("zh")
     fig, ax = plt.subplots()
-    ax.set_title("梯度下降的路径 −1")
+    ax.set_title("梯度下降的路径：x₀ → xₖ, 10⁻⁶ −1")
     fig.canvas.draw()
     plt.close(fig)
     assert not [w for w in recwarn if "Glyph" in str(w.message)]

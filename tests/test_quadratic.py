@@ -55,3 +55,11 @@ def test_closed_form_float64_after_1000_steps():
 
 def test_closed_form_on_a_line():
     assert gradient_descent_closed_form(0.0, 3, 0.5, a=0.0, b=2.0) == -3.0
+
+
+def test_closed_form_overflows_to_a_signed_infinity():
+    # lr = 1.5 with a = 1: the distance to x* = 1 is multiplied by −2 each step.
+    assert gradient_descent_closed_form(0.0, 2001, 1.5) == math.inf
+    assert gradient_descent_closed_form(0.0, 2000, 1.5) == -math.inf
+    assert gradient_descent_closed_form(3.0, 5000, 1.5) == math.inf
+    assert gradient_descent_closed_form(1.0, 5000, 1.5) == 1.0  # starts at the minimum

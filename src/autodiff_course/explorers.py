@@ -355,15 +355,7 @@ class DescentResult:
 
 
 def _closed_form(x0, steps, lr, a, b) -> float:
-    try:
-        return float(gradient_descent_closed_form(x0, steps, lr, a, b))
-    except OverflowError:  # (1 − 2a·lr)^steps is too big for a float (only when a ≠ 0)
-        x_star = -b / (2.0 * a)
-        if x0 == x_star:
-            return x_star
-        r = 1.0 - 2.0 * a * lr
-        sign = math.copysign(1.0, x0 - x_star) * (1.0 if r > 0 or steps % 2 == 0 else -1.0)
-        return sign * math.inf
+    return float(gradient_descent_closed_form(x0, steps, lr, a, b))
 
 
 def descent_path(
@@ -532,21 +524,9 @@ def _figure_lang(lang: str) -> str:
 
 
 def _rc(lang: str) -> dict:
-    from autodiff_course.plotting import find_cjk_font
+    from autodiff_course.plotting import course_rc
 
-    rc = {
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "font.size": 10,
-    }
-    font = find_cjk_font() if lang == "zh" else None
-    if font:
-        # A list of names in font.family (not font.sans-serif) makes matplotlib fall back to
-        # DejaVu Sans for glyphs the CJK font lacks, such as ₀ and ⁻.
-        rc.update({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False})
-    return rc
+    return {**course_rc(lang), "font.size": 10}
 
 
 def _padded(lo: float, hi: float, fraction: float = 0.08, minimum: float = 1.0):

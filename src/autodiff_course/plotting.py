@@ -27,33 +27,42 @@ def find_cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def use_course_style(lang: str = "en") -> str | None:
-    """Apply the course's matplotlib style; for Chinese, put a CJK font first when there is one.
+def course_rc(lang: str = "en") -> dict:
+    """The course's matplotlib settings; for Chinese, a CJK font first when there is one.
 
-    Returns the CJK font chosen, or None. Without one, Chinese labels cannot be drawn: the
-    explorers then label their figures in English, and matplotlib's "Glyph missing" warning is
-    silenced so that no notebook shows it.
+    The fonts go in font.family as a list (not font.sans-serif): only then does matplotlib fall
+    back to DejaVu Sans for the glyphs a CJK font lacks, such as ₀, ₖ and ⁻.
+    """
+    rc = {
+        "figure.figsize": (7.0, 4.0),
+        "figure.dpi": 100,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 11,
+        "legend.frameon": False,
+    }
+    font = find_cjk_font() if lang == "zh" else None
+    if font:
+        rc.update({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False})
+    return rc
+
+
+def use_course_style(lang: str = "en") -> str | None:
+    """Apply `course_rc` to every figure; returns the CJK font chosen, or None.
+
+    Without a CJK font, Chinese labels cannot be drawn: the explorers then label their figures
+    in English, and matplotlib's "Glyph missing" warning is silenced so no notebook shows it.
     """
     import matplotlib as mpl
 
-    mpl.rcParams.update(
-        {
-            "figure.figsize": (7.0, 4.0),
-            "figure.dpi": 100,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "font.size": 11,
-            "legend.frameon": False,
-        }
-    )
-    font = find_cjk_font() if lang == "zh" else None
-    if font:
-        mpl.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
-        mpl.rcParams["axes.unicode_minus"] = False
+    rc = course_rc(lang)
+    if "font.family" not in rc:
+        rc["font.family"] = ["sans-serif"]  # undo an earlier Chinese setup in the same kernel
+    mpl.rcParams.update(rc)
     warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
-    return font
+    return find_cjk_font() if lang == "zh" else None
 
 
 def can_draw_chinese() -> bool:

@@ -6,6 +6,8 @@ Plain Python floats in, plain Python floats out, so they are exact references, n
 
 from __future__ import annotations
 
+import math
+
 # The sources' coefficients: f(x) = x² − 2x + 1 = (x − 1)², minimum at x = 1.
 A, B, C = 1.0, -2.0, 1.0
 
@@ -44,4 +46,11 @@ def gradient_descent_closed_form(
     if a == 0:
         return x0 - steps * learning_rate * b  # a straight line: constant slope b
     x_star = -b / (2.0 * a)
-    return x_star + (x0 - x_star) * (1.0 - 2.0 * a * learning_rate) ** steps
+    if x0 == x_star:
+        return x_star  # already at the minimum: the gradient is 0, whatever the learning rate
+    ratio = 1.0 - 2.0 * a * learning_rate
+    try:
+        return x_star + (x0 - x_star) * ratio**steps
+    except OverflowError:  # diverged past the largest float: say so with an infinity
+        sign = math.copysign(1.0, x0 - x_star) * (-1.0 if ratio < 0 and steps % 2 else 1.0)
+        return sign * math.inf
