@@ -53,15 +53,8 @@ def check_cells(path: Path) -> list[tuple[str, str, str, dict]]:
     return found
 
 
-def test_there_are_solutions_for_every_chapter():
-    chapters = sorted(p.md.name for p in authoring.pairs(("chapters",)) if p.lang == "en")
-    solved = sorted(p.md.name for p in SOLUTIONS if p.lang == "en")
-    assert solved == chapters
-
-
-def test_exercises_are_fresh():
-    """`make exercises` has been run since solutions/ last changed (also part of `make verify`)."""
-    assert authoring.stale_exercises() == []
+# That every chapter has solutions and exercises, and that exercises/ is fresh, is checked with
+# the rest of the generated files in tests/test_structure.py.
 
 
 def test_stale_exercises_are_noticed(tmp_path, monkeypatch):
