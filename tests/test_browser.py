@@ -140,28 +140,88 @@ def browser(tmp_path_factory):
         lab.stop()
 
 
-def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 300.0):
-    """Open a notebook, run all its cells and wait until every cell has run; returns the page."""
-    page = chromium.new_page(viewport=VIEWPORT)
-    page.goto(lab.url(notebook))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    # A notebook without a kernelspec would open a kernel picker here.
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator", timeout=30_000)
-    time.sleep(1.0)
-    assert page.locator(".jp-Dialog").count() == 0, "a dialog (kernel picker?) opened"
+def _prompt_summary(texts: list[str]) -> str:
+    """'[ ]: 3, [*]: 1, done: 20' - how far Run All got, for failure messages."""
+    queued = sum(t.strip() in ("[ ]:", "") for t in texts)
+    running = sum(t.strip() == "[*]:" for t in texts)
+    return f"not run {queued}, running {running}, done {len(texts) - queued - running}"
+
+
+def _fail(page, lab: Lab, notebook: str, why: str) -> None:
+    """Fail with what a person needs to see why: a screenshot, the prompts and the server log."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"failed_{notebook.replace('/', '_')}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+    dialogs = page.locator(".jp-Dialog").all_inner_texts()
+    log = lab.log_path.read_text(errors="replace")[-2000:]
+    raise AssertionError(
+        f"{notebook}: {why}\nprompts: {_prompt_summary(prompts)}\ndialogs: {dialogs}\n"
+        f"screenshot: {shot}\nJupyterLab log (tail):\n{log}"
+    )
+
+
+def _wait_for_idle_kernel(page, lab: Lab, notebook: str, timeout_s: float) -> None:
+    """Wait until the status bar says 'Python 3 (ipykernel) | Idle'.
+
+    Run All clicked while the session is still 'No Kernel | Initializing' opens a kernel
+    picker instead of running (seen on a slow CI machine); the toolbar's execution indicator
+    already reads 'idle' at that point, so the status bar is the signal to trust.
+    """
+    status = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = status.first.inner_text() if status.count() else ""
+        if text.endswith("| Idle") and not text.startswith("No Kernel"):
+            return
+        time.sleep(0.25)
+    _fail(page, lab, notebook, f"the kernel was not idle after {timeout_s:.0f} s")
+
+
+def _run_all_cells(page) -> None:
     page.locator(".lm-MenuBar-item", has_text="Run").first.click()
     page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
-    deadline = time.monotonic() + timeout_s
+
+
+def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 600.0):
+    """Open a notebook, run all its cells and wait until every cell has run; returns the page.
+
+    The limits are generous because CI machines can be several times slower than a laptop; a
+    healthy run of chapter 06 takes about 30 s here.
+    """
+    page = chromium.new_page(viewport=VIEWPORT)
+    page.goto(lab.url(notebook))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    # A notebook without a kernelspec would open a kernel picker instead of starting a kernel.
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator", timeout=60_000)
+    if page.locator(".jp-Dialog").count():
+        _fail(page, lab, notebook, "a dialog (kernel picker?) opened")
+    _wait_for_idle_kernel(page, lab, notebook, 180.0)
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+    recorded = prompts.all_inner_texts()  # the saved execution counts, [1]: ... [26]:
+    for _attempt in range(3):
+        _run_all_cells(page)
+        started = time.monotonic() + 30.0
+        while time.monotonic() < started:
+            if prompts.all_inner_texts() != recorded:  # queued cells show [*]:
+                break
+            time.sleep(0.5)
+        else:
+            continue  # the click was lost (menu not ready): try again
+        break
+    else:
+        _fail(page, lab, notebook, "Run All Cells did not start any cell (3 tries)")
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         texts = prompts.all_inner_texts()
         if texts and all(t.strip() not in ("[*]:", "[ ]:", "") for t in texts):
             if page.locator(".autodiff-explorer").count():
                 break
+        if page.locator(".jp-Dialog").count():
+            _fail(page, lab, notebook, "a dialog opened while running")
         time.sleep(1.0)
     else:
-        raise AssertionError(f"{notebook}: cells still running after {timeout_s:.0f} s")
-    assert page.locator(".jp-Dialog").count() == 0, "a dialog opened while running"
+        _fail(page, lab, notebook, f"cells still running after {timeout_s:.0f} s")
     return page
 
 
