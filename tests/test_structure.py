@@ -32,12 +32,20 @@ def source(cell: dict) -> str:
 
 def code_skeleton(src: str) -> list[str]:
     """The code with comments, string literals and layout removed: what EN and ZH must share."""
-    kept = []
+    kept, in_fstring = [], 0
+    # Python 3.12+ splits f-strings into tokens; drop them whole, as 3.11's STRING token is.
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
     for tok in tokenize.generate_tokens(io.StringIO(src).readline):
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                        tokenize.DEDENT, tokenize.STRING):
-            continue
-        kept.append(tok.string)
+        if tok.type == fstring_start:
+            in_fstring += 1
+        elif tok.type == fstring_end:
+            in_fstring -= 1
+        elif not in_fstring and tok.type not in (
+            tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.STRING,
+        ):  # fmt: skip
+            kept.append(tok.string)
     return kept
 
 
@@ -97,6 +105,7 @@ def test_recorded_notebook_is_clean(path):
             assert not re.search(r" at 0x[0-9a-f]+>", text), f"code cell {i}: memory address"
         if cell.get("execution_count") is None and cell.get("outputs"):
             pytest.fail(f"code cell {i}: outputs without an execution count")
+        assert "execution" not in cell["metadata"], f"code cell {i}: run timestamps recorded"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)

@@ -157,6 +157,8 @@ def write_ipynb(nb, path: Path) -> None:
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("language_info", {"name": "python"})
     nb.metadata.pop("widgets", None)  # widget state is per session, never part of the contract
+    for cell in nb.cells:  # run timestamps: noise in every diff
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
 
 
@@ -229,6 +231,7 @@ def record(selected: list[Pair]) -> None:
             timeout=600,
             kernel_name="python3",
             resources={"metadata": {"path": str(pair.ipynb.parent)}},
+            record_timing=False,  # timestamps would make every re-recording a 200-line diff
         )
         client.execute()
         write_ipynb(nb, pair.ipynb)
