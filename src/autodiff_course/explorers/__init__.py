@@ -8,6 +8,12 @@ retraces: one trace per dtype, whatever the values (`trace_counts()` says how ma
 A notebook shows the widget, then calls the same plain function with fixed values
 (`tangent_report`, `descent_report`) so that its recorded output can be checked.
 Importing this package imports neither TensorFlow nor ipywidgets; the first call does.
+
+To add an explorer (say `hessian.py` for chapter 08): a module with its strings registered by
+`i18n.strings(__name__, {key: {"en": ..., "zh": ...}})`, a compute core counted by
+`base.trace_counter`, a `Canvas` subclass for the figure, a model class with the methods of
+`base.Model`, and a `..._explorer(lang)` that builds sliders with `base.slider` and returns
+`base.Explorer(model, controls, lang)`; then export its public names here.
 """
 
 from autodiff_course.explorers.base import DTYPES, Explorer, Model, trace_counts
