@@ -1,4 +1,4 @@
-"""Slider explorers: the tangent line (chapters 01 and 03) and gradient descent (06 and 07).
+"""Slider explorers: tangent line (chapters 01, 03), gradient descent (06, 07), the fit (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -28,6 +28,17 @@ from autodiff_course.explorers.descent import (
     descent_path,
     descent_report,
 )
+from autodiff_course.explorers.fit import (
+    FitFigure,
+    FitModel,
+    FitResult,
+    fit_core,
+    fit_data,
+    fit_explorer,
+    fit_lines,
+    fit_path,
+    fit_report,
+)
 from autodiff_course.explorers.regimes import Status, descent_status
 from autodiff_course.explorers.tangent import (
     TangentFigure,
@@ -47,6 +58,9 @@ __all__ = [
     "DescentModel",
     "DescentResult",
     "Explorer",
+    "FitFigure",
+    "FitModel",
+    "FitResult",
     "Model",
     "Status",
     "TangentFigure",
@@ -58,6 +72,12 @@ __all__ = [
     "descent_path",
     "descent_report",
     "descent_status",
+    "fit_core",
+    "fit_data",
+    "fit_explorer",
+    "fit_lines",
+    "fit_path",
+    "fit_report",
     "tangent_core",
     "tangent_explorer",
     "tangent_lines",
