@@ -79,7 +79,8 @@ def test_eigenvalues_are_the_hessians():
 @pytest.mark.parametrize(
     "lr, steps, batch, kind",
     [(0.1, 200, 64, "converges"), (0.3, 200, 64, "oscillates_converges"),
-     (0.45, 200, 64, "diverges"), (1e6, 50, 64, "diverges"), (1e30, 50, 3, "diverges"), (0.0, 100, 64, "no_move"),
+     (0.45, 200, 64, "diverges"), (1e6, 50, 64, "diverges"), (1e30, 50, 3, "diverges"),
+     (0.0, 100, 64, "no_move"),
      (0.1, 0, 64, "no_steps"), (-0.1, 10, 64, "uphill"), (0.1, 200, 8, "converges")],
 )  # fmt: skip
 def test_status_kinds(lr, steps, batch, kind):
