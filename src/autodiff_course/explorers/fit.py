@@ -94,7 +94,7 @@ TEXT = i18n.strings(
             "zh": "发散：lr·λmax = {x} > 2，每一步都比上一步冲得更远，损失越来越大。{rule}",
         },
         "diverges_batch": {
-            "en": "Diverges: with batches of {batch} points the loss grows, although the "
+            "en": "Diverges: with batches of size {batch} the loss grows, although the "
             "full-batch rule allows this learning rate: a small batch can be steeper than "
             "all the data together, and one steep batch is enough to overshoot.",
             "zh": "发散：每批 {batch} 个点时损失越来越大，尽管全批量的规律允许这个学习率："
