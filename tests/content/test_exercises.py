@@ -128,7 +128,7 @@ def test_recorded_checks_pass_on_solutions(pair):
     assert found, "no check cells"
     for exercise, _, lang, cell in found:
         assert lang == pair.lang, f"{exercise}: check in the wrong language"
-        want = checks.HEADLINES[checks.CORRECT][lang].format(id=exercise)
+        want = checks.MESSAGES[checks.CORRECT][lang].format(id=exercise)
         assert output_text(cell).strip() == want, f"{exercise}: {output_text(cell)!r}"
 
 
@@ -144,7 +144,7 @@ def test_recorded_checks_say_not_attempted_in_exercises(pair):
     found = check_cells(path)
     assert [f[0] for f in found] == [f[0] for f in check_cells(pair.ipynb)]
     for exercise, _, lang, cell in found:
-        want = checks.HEADLINES[checks.NOT_ATTEMPTED][lang].format(id=exercise)
+        want = checks.MESSAGES[checks.NOT_ATTEMPTED][lang].format(id=exercise)
         assert output_text(cell).strip() == want, f"{exercise}: {output_text(cell)!r}"
 
 
