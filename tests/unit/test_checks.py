@@ -14,7 +14,7 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from autodiff_course import checks  # noqa: E402
+from autodiff_course import checks, i18n  # noqa: E402
 from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evaluate  # noqa: E402
 from autodiff_course.i18n import placeholders  # noqa: E402
 
@@ -372,6 +372,7 @@ NEVER_ENDING = [
     ("07.3", lc.steps_uncapped),  # lr = 1: x jumps between 0 and 2 for ever
     ("07.3", lc.steps_uphill),
     ("07.3", lc.steps_x_never_moves),
+    ("07.1", lc.descend_no_counter),  # a graph loop with state, its counter never moves
     ("06.2", lc.minimize_forever),  # a Python loop
 ]
 
@@ -429,23 +430,14 @@ def test_unknown_exercise_and_language(capsys):
 
 
 def test_messages_and_hints_in_both_languages():
-    tables = [checks.MESSAGES] + [
-        m.HINTS
-        for m in (
-            checks.ch01,
-            checks.ch02,
-            checks.ch03,
-            checks.ch04,
-            checks.ch05,
-            checks.ch06,
-            checks.ch07,
-        )
-    ]
+    tables = [t for name, t in i18n.tables().items() if name.startswith("autodiff_course.checks")]
+    assert len(tables) == 8  # messages and ch01-ch07
     for table in tables:
         for key, text in table.items():
             assert set(text) == {"en", "zh"}, key
             assert placeholders(text["en"]) == placeholders(text["zh"]), key
             assert re.search(r"[\u4e00-\u9fff]", text["zh"]), key
+            assert not re.search(r"[\u4e00-\u9fff）], ", text["zh"]), key  # "，" in Chinese
             assert not re.search(r"[\u2705\u274c\u23f3\ufe0f]", text["en"] + text["zh"]), key
     for exercise, ex in checks.EXERCISES.items():
         assert ex.hints[""]["en"] and ex.hints[""]["zh"], exercise

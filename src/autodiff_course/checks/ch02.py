@@ -6,17 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from autodiff_course.checks.engine import Exercise, FunctionAnswer, TupleAnswer, judge_call, scalar
+from autodiff_course.checks.messages import MESSAGES
 from autodiff_course.i18n import strings
 
 HINTS = strings(
     __name__,
     {
-        "unwatched": {
-            "en": "A None gradient means the tape never saw that tensor: only Variables are "
-            "watched automatically; anything else needs `tape.watch`.",
-            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
-            "`tape.watch`。",
-        },
         "02.1": {
             "en": "Record y at x = 10 and ask for the gradients with respect to a, b and c, in "
             "that order. ∂y/∂a is the factor that multiplies a in y.",
@@ -59,7 +54,7 @@ def _trial_cube_slope(run: Callable[..., Any], fn: Callable) -> None:
 EXERCISES = {
     "02.1": Exercise(
         TupleAnswer([scalar(100.0), scalar(10.0), scalar(1.0)]),
-        {"": HINTS["02.1"], "none": HINTS["unwatched"]},
+        {"": HINTS["02.1"], "none": MESSAGES["hint_unwatched"]},
     ),
     "02.2": Exercise(scalar(6.0), {"": HINTS["02.2"], "none": HINTS["02.2.none"]}),
     "02.3": Exercise(TupleAnswer([scalar(6.0), scalar(0.0)]), {"": HINTS["02.3"]}),

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from autodiff_course.checks.engine import Exercise, TensorAnswer, TextAnswer, TupleAnswer, scalar
+from autodiff_course.checks.messages import MESSAGES
 from autodiff_course.i18n import strings
 
 HINTS = strings(
     __name__,
     {
-        "unwatched": {
-            "en": "A None gradient means the tape never saw that tensor: only Variables are "
-            "watched automatically; anything else needs `tape.watch`.",
-            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
-            "`tape.watch`。",
-        },
         "04.1": {
             "en": "Ask for both gradients at once, `tape.gradient(loss, [W, b])`; each gradient "
             "has the shape of its variable. The loss is the mean of y², not the sum.",
@@ -44,7 +39,7 @@ EXERCISES = {
                 TensorAnswer(lambda: [-3.0, -5.0], shape=(2,)),
             ]
         ),
-        {"": HINTS["04.1"], "none": HINTS["unwatched"]},
+        {"": HINTS["04.1"], "none": MESSAGES["hint_unwatched"]},
     ),
     "04.2": Exercise(
         TupleAnswer([scalar(2.0 * X_04_2), scalar(3.0 * X_04_2**2)]), {"": HINTS["04.2"]}

@@ -14,18 +14,13 @@ from autodiff_course.checks.engine import (
     judge_call,
     scalar,
 )
+from autodiff_course.checks.messages import MESSAGES
 from autodiff_course.i18n import strings
 from autodiff_course.quadratic import quadratic, quadratic_slope
 
 HINTS = strings(
     __name__,
     {
-        "unwatched": {
-            "en": "A None gradient means the tape never saw that tensor: only Variables are "
-            "watched automatically; anything else needs `tape.watch`.",
-            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
-            "`tape.watch`。",
-        },
         "05.1": {
             "en": "Decorate the function with `@tf.function`, cast the input with "
             "`tf.cast(x, tf.float32)`, and `watch` it: it is not a Variable. Return "
@@ -95,6 +90,6 @@ EXERCISES = {
     "05.2": Exercise(NumberAnswer(lambda: 4, integer=True), {"": HINTS["05.2"]}),
     "05.3": Exercise(
         FunctionAnswer(_trial_slope_signature, graph=True),
-        {"": HINTS["05.3"], "none": HINTS["unwatched"]},
+        {"": HINTS["05.3"], "none": MESSAGES["hint_unwatched"]},
     ),
 }

@@ -23,7 +23,7 @@ HINTS = strings(
             "and hand (gradient, variable) pairs to the `optimizer` you were given, with "
             "`optimizer.apply_gradients`.",
             "zh": "在磁带中计算 `loss_fn()`，对 `var_list` 求梯度，"
-            "再用 `optimizer.apply_gradients` 把（梯度, 变量）对交给传进来的那个 `optimizer`。",
+            "再用 `optimizer.apply_gradients` 把（梯度，变量）对交给传进来的那个 `optimizer`。",
         },
         "06.3": {
             "en": "Each step multiplies the distance to the minimum by (1 − 2a·lr). The distance "

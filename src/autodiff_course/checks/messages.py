@@ -109,6 +109,13 @@ MESSAGES = strings(
             "Does its loop ever end?",
             "zh": "你的函数在 {seconds} 秒内没有返回，检查程序已将其中止。它的循环会结束吗？",
         },
+        # a hint several chapters share
+        "hint_unwatched": {
+            "en": "A None gradient means the tape never saw that tensor: only Variables are "
+            "watched automatically; anything else needs `tape.watch`.",
+            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
+            "`tape.watch`。",
+        },
         "unreadable": {
             "en": "the check could not read your answer ({name}: {message}).",
             "zh": "检查程序无法读取你的答案（{name}：{message}）。",
