@@ -346,6 +346,9 @@ def test_close_numbers_print_differently():
 def test_errors_in_a_tf_function_show_their_cause():
     message = evaluate("05.3", lc.slope_float64).message.split("\n")[0]
     assert "in user code" not in message and "float" in message, message
+    out_of_range = tf.function(lambda n: tf.gather(tf.ones([2]), n + 10))  # fails as it runs
+    message = evaluate("02.4", out_of_range).message.split("\n")[0]
+    assert message.endswith("InvalidArgumentError: indices = 12 is not in [0, 2)"), message
 
 
 @pytest.mark.parametrize("exercise", sorted(checks.EXERCISES))

@@ -14,6 +14,7 @@ import ctypes
 import io
 import math
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -71,8 +72,11 @@ def cause(err: BaseException) -> str:
     if lines and lines[0] == "in user code:":
         lines = lines[-1:]  # the last line is "ValueError: what went wrong"
     elif lines and lines[0].startswith("Graph execution error"):
-        lines = [line for line in lines[1:] if not line.startswith(("Detected at", "<stack", "["))]
+        # "Detected at node …", a stack of "File …" lines, the cause, then "[[{{node …}}]]"
+        skip = ("Detected at", "<stack", "File ", "[")
+        lines = [line for line in lines[1:] if not line.startswith(skip)][-1:]
     text = lines[0] if lines else type(err).__name__
+    text = re.sub(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:[^\]]*\]", "", text)  # numbered
     return text if len(text) <= 160 else text[:157] + "..."
 
 
