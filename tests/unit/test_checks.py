@@ -15,7 +15,7 @@ tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
 from autodiff_course import checks, i18n  # noqa: E402
-from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evaluate  # noqa: E402
+from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evaluate, guard  # noqa: E402
 from autodiff_course.i18n import placeholders  # noqa: E402
 
 from . import learner_code as lc  # noqa: E402
@@ -382,7 +382,7 @@ NEVER_ENDING = [
 
 @pytest.mark.parametrize(("exercise", "answer"), NEVER_ENDING)
 def test_never_ending_code_is_stopped_within_the_bound(exercise, answer, monkeypatch, capfd):
-    monkeypatch.setattr(engine, "TIME_BOUND_S", 1.0)
+    monkeypatch.setattr(guard, "TIME_BOUND_S", 1.0)
     start = time.monotonic()
     checks.check(exercise, answer, lang="en")
     elapsed = time.monotonic() - start

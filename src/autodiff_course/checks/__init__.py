@@ -11,8 +11,9 @@ prints the expected answer, never raises, and prints the same text every time fo
 answer, so recorded notebook outputs stay comparable.
 
 Each chapter's exercises (answer spec, hints, trials that call learner functions) live in one
-module, chNN.py; adding an exercise touches that file only. The judging is in engine.py, the
-verdict sentences in messages.py; the worked answers are in solutions/.
+module, chNN.py; adding an exercise touches that file only. The judging is in engine.py,
+running learner code (time bound, hidden output) in guard.py, the verdict sentences in
+messages.py; the worked answers are in solutions/.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from autodiff_course.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07
 from autodiff_course.checks.engine import (
     CORRECT,
     NOT_ATTEMPTED,
-    TIME_BOUND_S,
     UNKNOWN,
     UNKNOWN_LANGUAGE,
     WRONG,
@@ -31,6 +31,7 @@ from autodiff_course.checks.engine import (
     Verdict,
     verdict,
 )
+from autodiff_course.checks.guard import TIME_BOUND_S
 from autodiff_course.checks.messages import MESSAGES
 
 __all__ = [

@@ -1,30 +1,21 @@
-"""How a check judges an answer: answer specs, the verdict, and a safe way to run learner code.
+"""How a check judges an answer: answer specs, problems (`Wrong`) and the verdict.
 
 A spec (TensorAnswer, NumberAnswer, TextAnswer, TupleAnswer, FunctionAnswer) raises `Wrong`
 with a key of messages.MESSAGES when an answer does not fit, or `NotAttempted` when it is still
-the exercise's `...`. Learner functions run under `guarded`: within a time bound (a graph loop
-is cancelled, a Python loop interrupted), with their printed output (print and tf.print, which
-writes to the process's file descriptors) kept out of the notebook.
+the exercise's `...`. FunctionAnswer calls learner functions through guard.Guard: within a
+time bound, with what they print kept out of the notebook.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import io
 import math
-import os
 import re
-import sys
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from autodiff_course.checks.guard import Guard, TimeUp
 from autodiff_course.checks.messages import MESSAGES
-
-TIME_BOUND_S = 10.0  # for all the calls one check makes to learner code
 
 
 class Wrong(Exception):  # noqa: N818 - a verdict, not an error
@@ -80,101 +71,6 @@ def cause(err: BaseException) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-# ----------------------------------------------------------------------------- running learner code
-
-
-class _TimeUp(BaseException):
-    """Raised into the checking thread when the time bound runs out (not an Exception, so a
-    learner's `except Exception` cannot swallow it)."""
-
-
-def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
-    obj = ctypes.py_object(exc) if exc is not None else ctypes.c_void_p(0)
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), obj)
-
-
-@contextlib.contextmanager
-def _fd_silenced():
-    """Send file descriptors 1 and 2 to a scratch file (tf.print writes there, not to sys.*)."""
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    try:
-        saved = [os.dup(1), os.dup(2)]
-    except OSError:  # no real descriptors (an embedded interpreter): nothing to redirect
-        yield
-        return
-    with tempfile.TemporaryFile() as sink:
-        try:
-            os.dup2(sink.fileno(), 1)
-            os.dup2(sink.fileno(), 2)
-            yield
-        finally:
-            with contextlib.suppress(Exception):
-                sys.__stdout__.flush()
-                sys.__stderr__.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-
-
-class Guard:
-    """Runs learner calls with what they print hidden, all within one time bound."""
-
-    def __init__(self, seconds: float | None = None) -> None:
-        self.seconds = TIME_BOUND_S if seconds is None else seconds
-        self.left = self.seconds
-
-    def __call__(self, fn: Callable, *args: Any) -> Any:
-        import time
-
-        from tensorflow.python.eager import cancellation
-
-        if self.left <= 0:
-            raise Wrong("timeout", seconds=f"{self.seconds:g}")
-        manager = cancellation.CancellationManager()
-        lock, state = threading.Lock(), {"done": False, "fired": False}
-        thread_id = threading.get_ident()
-
-        def time_up() -> None:
-            with lock:
-                if state["done"]:
-                    return
-                state["fired"] = True
-                manager.start_cancel()  # stops a running graph (tf.while_loop included)
-                _raise_in(thread_id, _TimeUp)  # stops Python code (an eager loop, tracing)
-
-        timer = threading.Timer(self.left, time_up)
-        start = time.monotonic()
-        try:
-            sink = io.StringIO()
-            with (
-                contextlib.redirect_stdout(sink),
-                contextlib.redirect_stderr(sink),
-                _fd_silenced(),
-                cancellation.CancellationManagerContext(manager),
-            ):
-                timer.start()
-                try:
-                    result = fn(*args)
-                finally:
-                    with lock:
-                        state["done"] = True
-                        timer.cancel()
-                        if state["fired"]:
-                            _raise_in(thread_id, None)  # withdraw an exception not yet raised
-        except _TimeUp:
-            raise Wrong("timeout", seconds=f"{self.seconds:g}") from None
-        except Exception:
-            if state["fired"]:  # the cancelled graph raises CancelledError
-                raise Wrong("timeout", seconds=f"{self.seconds:g}") from None
-            raise
-        finally:
-            self.left -= time.monotonic() - start
-        return result
-
-
 # ----------------------------------------------------------------------------- answer kinds
 
 
@@ -182,7 +78,7 @@ class Spec:
     """The form and value an answer must have."""
 
     def judge(self, answer: Any) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # pragma: no cover
 
 
 def screen(answer: Any) -> None:
@@ -328,6 +224,8 @@ class FunctionAnswer(Spec):
             self.trial(lambda *args: guard(answer, *args), answer)
         except (Wrong, NotAttempted):
             raise
+        except TimeUp as up:
+            raise Wrong("timeout", seconds=f"{up.seconds:g}") from None
         except NotImplementedError:
             raise NotAttempted from None
         except Exception as err:  # the learner's code failed: report it, never re-raise
