@@ -60,15 +60,11 @@ def test_generated_files_are_fresh():
 
 @pytest.mark.parametrize("folder", authoring.FOLDERS)
 def test_same_notebooks_in_both_languages(folder):
-    names = {
-        lang: sorted(p.name for p in (ROOT / folder / lang).glob("*.ipynb"))
-        for lang in authoring.LANGS
-    }
+    names = {lang: sorted(p.name for p in (ROOT / folder / lang).glob("*.ipynb"))
+             for lang in authoring.LANGS}
     assert names["en"] == names["zh"]
-    mds = {
-        lang: sorted(p.name for p in (ROOT / folder / lang).glob("*.md"))
-        for lang in authoring.LANGS
-    }
+    mds = {lang: sorted(p.name for p in (ROOT / folder / lang).glob("*.md"))
+           for lang in authoring.LANGS}
     assert mds["en"] == mds["zh"]
 
 
