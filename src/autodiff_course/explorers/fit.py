@@ -381,7 +381,8 @@ class FitFigure(Canvas):
         (self.line,) = ax.plot([], [], color="tab:blue", lw=1.6)
         loss.axhline(p.best_loss, color="black", lw=0.8, ls="--")
         (self.loss,) = loss.plot([], [], color="tab:blue", lw=1.2)
-        self.artists = [self.line, self.loss]
+        (self.end,) = loss.plot([], [], "o", color="tab:red", ms=5)  # visible with 0 steps too
+        self.artists = [self.line, self.loss, self.end]
         self.titles[0].set_text(i18n.text(TEXT, "data_title", self.lang))
         self.titles[1].set_text(i18n.text(TEXT, "loss_title", self.lang))
         loss.set_yscale("log")
@@ -401,6 +402,10 @@ class FitFigure(Canvas):
             finite = np.isfinite(r.losses) & (r.losses > 0)
             good = r.losses[finite]
             self.loss.set_data(np.arange(r.losses.size), np.where(finite, r.losses, np.nan))
+            if finite[-1]:
+                self.end.set_data([r.steps], [r.losses[-1]])
+            else:
+                self.end.set_data([], [])
             best = problem().best_loss
             lo = min(float(good.min()) if good.size else best, best)
             hi = max(float(good.max()) if good.size else 10.0, 10.0)
