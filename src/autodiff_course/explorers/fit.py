@@ -335,7 +335,7 @@ def fit_lines(result: FitResult, lang: str = "en") -> list[str]:
     p = problem()
     return [
         i18n.text(
-            TEXT, "final", lang, n=result.steps, w=number(result.w, 5), b=number(result.b, 5)
+            TEXT, "final", lang, n=result.steps, w=number(result.w, 4), b=number(result.b, 4)
         ),
         i18n.text(
             TEXT, "loss", lang,
