@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autodiff_course import i18n
+from autodiff_course._draft_explorer import Explorer, set_tooltip
 
 TEXT = i18n.strings(
     __name__,
@@ -188,8 +189,9 @@ class ModesModel:
 
     core = "modes"
 
-    def __init__(self, grid: ModesGrid | None):
+    def __init__(self, grid: ModesGrid | None, lang: str = "en"):
         self.grid = grid
+        self.lang = i18n.language(lang)  # the figure's labels
         measured = grid is not None and np.isfinite(grid.forward).any()
         self.rule = fit_rule(grid) if measured else None
         self._figure = None
@@ -282,7 +284,8 @@ class ModesModel:
         fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.16, wspace=0.06)
         self._figure = (fig, axes, artists, lang)
 
-    def render(self, result: ModesResult, lang: str = "en") -> bytes:
+    def render(self, result: ModesResult) -> bytes:
+        lang = self.lang
         if self._figure is None or self._figure[3] != lang:
             self._build(lang)
         fig, axes, artists, _ = self._figure
@@ -318,12 +321,12 @@ class ModesModel:
         return buffer.getvalue()
 
 
-def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None):
+def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None) -> Explorer:
     """Sliders n and m (powers of two, so a log scale) over the measured grid."""
     import ipywidgets as w
 
     lang = i18n.language(lang)
-    model = ModesModel(grid)
+    model = ModesModel(grid, lang)
     sizes = list(grid.sizes) if grid is not None and grid.sizes else [1]
     controls = {}
     for name, start in (("n", n or sizes[-1] // 2 or 1), ("m", m or 1)):
@@ -335,39 +338,6 @@ def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None):
             style={"description_width": "105px"},
             layout=w.Layout(width="330px"),
         )
-        control.tooltip = i18n.text(TEXT, f"tip_{name}", lang)
+        set_tooltip(control, i18n.text(TEXT, f"tip_{name}", lang))
         controls[name] = control
-    return _SimpleExplorer(model, controls, lang).widget
-
-
-class _SimpleExplorer:
-    """Sliders, a numbers panel, the figure and a status line (until explorers/base lands)."""
-
-    COLOURS = {"converges": "#1a7f37", "oscillates_converges": "#9a6700", "diverges": "#cf222e"}
-
-    def __init__(self, model, controls, lang):
-        import ipywidgets as w
-
-        self.model, self.controls, self.lang = model, controls, lang
-        self.numbers = w.HTML(layout=w.Layout(width="330px"))
-        self.status = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        left = w.VBox(list(controls.values()) + [self.numbers], layout=w.Layout(width="340px"))
-        right = w.VBox([self.image, self.status], layout=w.Layout(flex="1 1 420px"))
-        self.widget = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
-        for control in controls.values():
-            control.observe(lambda _change: self.update(), names="value")
-        self.update()
-
-    def update(self):
-        import html
-
-        values = {name: control.value for name, control in self.controls.items()}
-        result = self.model.compute(**values)
-        self.result = result
-        self.image.value = self.model.render(result, self.lang)
-        lines = self.model.describe(result, self.lang)
-        self.numbers.value = "<br>".join(html.escape(line) for line in lines)
-        kind, sentence = self.model.status(result, self.lang)
-        colour = self.COLOURS.get(kind, "#57606a")
-        self.status.value = f'<span style="color:{colour}">{html.escape(sentence)}</span>'
+    return Explorer(model, controls, lang)
