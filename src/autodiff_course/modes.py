@@ -248,7 +248,8 @@ class ModesModel:
             )
         return lines
 
-    def report(self, n, m, lang="en") -> str:
+    def report(self, n, m, lang=None) -> str:
+        lang = lang or self.lang
         result = self.compute(n, m)
         return "\n".join(self.describe(result, lang) + [self.status(result, lang)[1]])
 

@@ -203,7 +203,9 @@ class TapeModel:
             i18n.text(TEXT, "records", lang, k=len(result.records), e=result.updates),
         ]
 
-    def report(self, a, b, c, x, lang="en") -> str:
+    def report(self, a, b, c, x, lang=None) -> str:
+        """The records, both tapes' gradients and the verdict, as text (the model's language)."""
+        lang = lang or self.lang
         result = self.compute(a, b, c, x)
         lines = [describe(node) + f" = {_g(node.data)}" for node in result.records]
         return "\n".join(lines + self.describe(result, lang) + [self.status(result, lang)[1]])
