@@ -4,6 +4,8 @@ Importing this package does nothing but define names: TensorFlow is imported onl
 notebook calls :func:`setup_notebook` (chapter 01 introduces it).
 """
 
+from importlib import metadata
+
 from autodiff_course.environment import device_summary, in_colab, setup_notebook
 from autodiff_course.quadratic import (
     A,
@@ -29,4 +31,8 @@ __all__ = [
     "quadratic_slope",
     "setup_notebook",
 ]
-__version__ = "1.0.0"
+
+try:
+    __version__ = metadata.version("autodiff-course")
+except metadata.PackageNotFoundError:  # run from a checkout without installing it
+    __version__ = "0+unknown"

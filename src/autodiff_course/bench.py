@@ -45,9 +45,10 @@ def time_updates(explorer, updates: int, rng: np.random.Generator, fixed: dict) 
 
 def eager_vs_graph(steps: int = 1000, repeats: int = 5) -> tuple[float, float]:
     """Seconds for `steps` descent steps: the same loop run eagerly, and the compiled core."""
-    from autodiff_course.explorers import _descent_core, _tf
+    from autodiff_course.environment import import_tensorflow_quietly
+    from autodiff_course.explorers import descent_core
 
-    tf = _tf()
+    tf = import_tensorflow_quietly()
     a, b, c, x0, lr = (tf.constant(v) for v in (1.0, -2.0, 1.0, 0.0, 0.01))
 
     def eager():
@@ -55,11 +56,11 @@ def eager_vs_graph(steps: int = 1000, repeats: int = 5) -> tuple[float, float]:
         for _ in range(steps):
             with tf.GradientTape() as tape:
                 tape.watch(x)
-                y = a * tf.pow(x, 2) + b * x + c
+                y = a * tf.pow(x, 2) + b * x + c  # as the compute core records it
             x = x - lr * tape.gradient(y, x)
         return x
 
-    core = _descent_core()
+    core = descent_core()
     core(a, b, c, x0, lr, tf.constant(steps)).numpy()  # traced already; warm
     eager()  # warm
     eager_s = min(_timed(eager) for _ in range(2))
@@ -97,17 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     descent = explorers.descent_explorer("en")  # traces float32
     descent.set_values(dtype="float64")  # traces float64
-    print(
-        f"first display of the descent explorer (traces both dtypes): "
-        f"{time.perf_counter() - start:.1f} s"
-    )
+    print(f"first display of the descent explorer (traces both dtypes): "
+          f"{time.perf_counter() - start:.1f} s")
     times = time_updates(descent, args.updates, rng, {"steps": 1000})
     median, p95 = _summary(times)
-    redraws = descent._render.__self__.full_draws
-    print(
-        f"descent explorer, 1000 steps: median {median:.1f} ms, p95 {p95:.1f} ms "
-        f"per update ({redraws} of {descent.updates} updates had to redraw axes)"
-    )
+    redraws = descent.model.figure.full_draws
+    print(f"descent explorer, 1000 steps: median {median:.1f} ms, p95 {p95:.1f} ms "
+          f"per update ({redraws} of {descent.updates} updates had to redraw axes)")
 
     tangent = explorers.tangent_explorer("en", show_curvature=True)
     t_median, t_p95 = _summary(time_updates(tangent, args.updates, rng, {}))
@@ -117,10 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"traces: descent {counts['descent']}, tangent {counts['tangent']}")
 
     eager_s, graph_s = eager_vs_graph()
-    print(
-        f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
-        f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×"
-    )
+    print(f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
+          f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×")
 
     checks = {
         f"median ≤ {TARGET_MEDIAN_MS:g} ms": median <= TARGET_MEDIAN_MS,

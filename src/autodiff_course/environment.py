@@ -16,7 +16,21 @@ import subprocess
 import sys
 import warnings
 
-SUPPORTED_LANGUAGES = ("en", "zh")
+from autodiff_course import i18n
+
+TEXT = i18n.strings(
+    __name__,
+    {
+        "no_gpu": {
+            "en": "No GPU found: everything runs on the CPU, "
+            "and every notebook in this course works.",
+            "zh": "未检测到 GPU：所有运算都在 CPU 上进行，本课程的每个笔记本都能照常运行。",
+        },
+        "gpus": {"en": "{n} GPU(s) found: {names}", "zh": "检测到 {n} 块 GPU：{names}"},
+        # Between the GPUs' names: Chinese uses the full-width comma.
+        "list_sep": {"en": ", ", "zh": "，"},
+    },
+)
 # Where Debian/Ubuntu's fonts-noto-cjk package puts its fonts (Colab runs Ubuntu).
 NOTO_CJK_FILES = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 
@@ -79,8 +93,7 @@ def import_tensorflow_quietly():
 
 def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     """Prepare a course notebook; prints one line with the versions it runs on."""
-    if lang not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"lang must be one of {SUPPORTED_LANGUAGES}, not {lang!r}")
+    lang = i18n.language(lang)
     tf = import_tensorflow_quietly()
     # Recent GPUs multiply float32 matrices in TensorFloat-32 (10-bit mantissa) by default, which
     # would print other digits than the recorded CPU outputs. No effect on a CPU.
@@ -151,11 +164,9 @@ def device_summary(lang: str = "en") -> str:
     """One line naming the devices TensorFlow will use, in the notebook's language."""
     import tensorflow as tf
 
+    lang = i18n.language(lang)
     gpus = tf.config.list_physical_devices("GPU")
-    if lang == "zh":
-        if not gpus:
-            return "未检测到 GPU：所有运算都在 CPU 上进行，本课程的每个笔记本都能照常运行。"
-        return f"检测到 {len(gpus)} 块 GPU：{', '.join(g.name for g in gpus)}"
     if not gpus:
-        return "No GPU found: everything runs on the CPU, and every notebook in this course works."
-    return f"{len(gpus)} GPU(s) found: {', '.join(g.name for g in gpus)}"
+        return i18n.text(TEXT, "no_gpu", lang)
+    names = i18n.text(TEXT, "list_sep", lang).join(g.name for g in gpus)
+    return i18n.text(TEXT, "gpus", lang, n=len(gpus), names=names)

@@ -1,7 +1,8 @@
 """The course's running example f(x) = a·x² + b·x + c, with its exact derivatives.
 
 Introduced in chapter 01: the tape's answers are checked against these closed forms.
-Plain Python floats in, plain Python floats out, so they are exact references, not TensorFlow.
+Plain Python floats in, plain Python floats out, so they are exact references, not TensorFlow;
+`quadratic` and `quadratic_slope` also work elementwise on NumPy arrays (the explorers' figures).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from autodiff_course import explorers as ex
+from autodiff_course.explorers import canvas
 from autodiff_course.quadratic import gradient_descent_closed_form
 
 
@@ -90,10 +91,24 @@ def test_descent_report_is_deterministic_text():
     text = ex.descent_report(1, -2, 1, 0, 0.01, 1000, "float32", "en")
     assert text.splitlines()[0] == "x after 1000 steps (float32): 0.99999857"
     assert "status: Converges: |1 − 2a·lr| = |1 − 2·1·0.01| = 0.98 < 1" in text
-    assert "x stops changing after step 659" in text
+    assert (
+        "x stops changing after step 659: the step has become smaller than half the spacing "
+        "between float32 numbers near x." in text
+    )
     assert "float32 × 1" in text
     zh = ex.descent_report(1, -2, 1, 0, 1.5, 1000, "float32", "zh")
     assert "状态：发散" in zh and "溢出" in zh
+    plateau = ex.descent_report(1, -2, 1, 0, 0.01, 1000, "float32", "zh")
+    assert "步长已经小于 x 附近相邻两个 float32 数之间间隔的一半。" in plateau
+
+
+def test_trace_counts_are_listed_with_the_languages_comma():
+    ex.descent_path(1, -2, 1, 0, 0.1, 5, "float32")
+    ex.descent_path(1, -2, 1, 0, 0.1, 5, "float64")
+    en = ex.descent_report(steps=5, lang="en").splitlines()[-1]
+    zh = ex.descent_report(steps=5, lang="zh").splitlines()[-1]
+    assert en == "compute core traced: float32 × 1, float64 × 1"
+    assert zh == "计算核心的追踪次数：float32 × 1，float64 × 1"
 
 
 # --------------------------------------------------------------------------- status rules
@@ -138,8 +153,10 @@ def test_zero_steps_and_bad_arguments():
         ex.descent_path(1, -2, 1, 0, 0.1, ex.MAX_STEPS + 1)
     with pytest.raises(ValueError, match="dtype"):
         ex.descent_path(1, -2, 1, 0, 0.1, 5, "float16")
-    with pytest.raises(ValueError, match="lang"):
+    with pytest.raises(ValueError, match="lang must be one of"):
         ex.descent_status(1, 0.1, 5, "fr")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        ex.tangent_report(lang="fr")
 
 
 @pytest.mark.parametrize("dtype", ex.DTYPES)
@@ -177,10 +194,11 @@ def test_one_trace_per_dtype_whatever_the_values():
 
 def test_nice_limits_are_round_and_contain_the_data():
     for lo, hi in [(0.3, 7.9), (-123.0, 4.0), (5.0, 5.0), (-1e-3, 1e-3)]:
-        nlo, nhi = ex._nice_limits(lo, hi)
+        nlo, nhi = canvas.nice_limits(lo, hi)
         assert nlo <= lo and nhi >= hi and nhi - nlo >= 1.0
-    assert ex._decades(3e-9, 2.0) == (1e-10, 1e5)
-    assert ex._decades(1.0, 1e308) == (1.0, 1e150)
+    assert canvas.decades(3e-9, 2.0) == (1e-10, 1e5)
+    assert canvas.decades(1.0, 1e308) == (1.0, 1e150)
+    assert canvas.ladder_limits(-0.3, 7.9) == (-0.5, 10.0)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -225,3 +243,69 @@ def test_labels_are_not_cut_and_have_tooltips():
         tip = getattr(control, "tooltip", None) or getattr(control, "description_tooltip", "")
         assert tip
     assert e.controls["learning_rate"].description == "learning rate"
+
+
+class _CountingModel:
+    """The smallest model an Explorer accepts: it doubles one slider's value."""
+
+    core = "counting"
+
+    def __init__(self):
+        self.rendered = []
+
+    def compute(self, n):
+        return 2 * n
+
+    def render(self, result):
+        self.rendered.append(result)
+        return b"\x89PNG fake " + str(result).encode()
+
+    def describe(self, result, lang):
+        return [f"2n = {result}", "<tag>"]
+
+    def status(self, result, lang):
+        return ("diverges", "too big") if result > 10 else None
+
+    def report(self, n=1):
+        return f"report {self.compute(n)}"
+
+
+def test_an_explorer_is_built_from_any_model():
+    import ipywidgets as w
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "zh")
+    assert e.result == 2 and model.rendered == [2]
+    assert e.numbers.value == "2n = 2<br>&lt;tag&gt;"  # escaped, one line each
+    assert "尚未追踪" in e.status.value  # no compute core traced under "counting"
+    e.controls["n"].value = 6
+    assert e.result == 12 and bytes(e.image.value).endswith(b"12")
+    assert "too big" in e.status.value and "#cf222e" in e.status.value
+    e.set_values(n=3)
+    assert model.rendered == [2, 12, 6] and e.updates == 3
+    assert e.report(n=4) == "report 8"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        ex.Explorer(model, {}, "fr")
+
+
+def test_a_failing_update_shows_a_sentence():
+    import ipywidgets as w
+
+    class Broken(_CountingModel):
+        def compute(self, n):
+            if n > 5:
+                raise ValueError("n is too large")
+            return n
+
+    e = ex.Explorer(Broken(), {"n": w.IntSlider(value=1, min=0, max=10)}, "en")
+    e.controls["n"].value = 7
+    assert e.status.value == "<b>ValueError</b>: n is too large"
+
+
+def test_the_descent_figure_redraws_axes_only_when_its_limits_change():
+    e = ex.descent_explorer("en")
+    drawn = e.model.figure.full_draws
+    e.controls["c"].value = 1.1  # same axes on the ladder: no full redraw
+    assert e.model.figure.full_draws == drawn
+    e.controls["x0"].value = -5.0  # a wider window
+    assert e.model.figure.full_draws == drawn + 1

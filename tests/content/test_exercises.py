@@ -128,7 +128,7 @@ def test_recorded_checks_pass_on_solutions(pair):
     assert found, "no check cells"
     for exercise, _, lang, cell in found:
         assert lang == pair.lang, f"{exercise}: check in the wrong language"
-        want = checks.HEADLINES[checks.CORRECT][lang].format(id=exercise)
+        want = checks.MESSAGES[checks.CORRECT][lang].format(id=exercise)
         assert output_text(cell).strip() == want, f"{exercise}: {output_text(cell)!r}"
 
 
@@ -144,7 +144,7 @@ def test_recorded_checks_say_not_attempted_in_exercises(pair):
     found = check_cells(path)
     assert [f[0] for f in found] == [f[0] for f in check_cells(pair.ipynb)]
     for exercise, _, lang, cell in found:
-        want = checks.HEADLINES[checks.NOT_ATTEMPTED][lang].format(id=exercise)
+        want = checks.MESSAGES[checks.NOT_ATTEMPTED][lang].format(id=exercise)
         assert output_text(cell).strip() == want, f"{exercise}: {output_text(cell)!r}"
 
 
@@ -164,8 +164,11 @@ def test_every_exercise_is_checked_once_per_language():
 def test_each_answer_starts_as_a_placeholder():
     """The exercise cell before each check sets the checked name to `...` (not attempted)."""
     for pair in SOLUTIONS:
-        cells = [c for c in load(exercise_of(pair).with_suffix(".ipynb"))["cells"]
-                 if c["cell_type"] == "code"]
+        cells = [
+            c
+            for c in load(exercise_of(pair).with_suffix(".ipynb"))["cells"]
+            if c["cell_type"] == "code"
+        ]
         for i, cell in enumerate(cells):
             match = CHECK_CALL.match(source(cell).strip())
             if match:
@@ -198,7 +201,10 @@ def test_strip_solutions():
     assert authoring.strip_solutions(nested, "en") == (
         "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError"
     )
-    for broken in ("### BEGIN SOLUTION\nx = 1", "x = 1\n### END SOLUTION",
-                   "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"):
+    for broken in (
+        "### BEGIN SOLUTION\nx = 1",
+        "x = 1\n### END SOLUTION",
+        "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
+    ):
         with pytest.raises(ValueError):
             authoring.strip_solutions(broken, "en")

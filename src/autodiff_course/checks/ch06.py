@@ -1,0 +1,87 @@
+"""Chapter 06 · Minimizing with gradient descent: exercises 06.1-06.4 (answers, hints, trials)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autodiff_course.checks.engine import Exercise, FunctionAnswer, NumberAnswer, judge_call, scalar
+from autodiff_course.i18n import strings
+from autodiff_course.quadratic import gradient_descent_closed_form, quadratic
+
+HINTS = strings(
+    __name__,
+    {
+        "06.1": {
+            "en": "Ten steps, each with a new tape: x.assign_add(−learning_rate × gradient). "
+            "Mind the sign: go downhill.",
+            "zh": "共十步，每一步都新开一盘磁带：x.assign_add(−学习率 × 梯度)。"
+            "注意符号：要往下坡走。",
+        },
+        "06.2": {
+            "en": "Record `loss_fn()` on a tape, take the gradients with respect to `var_list`, "
+            "and hand (gradient, variable) pairs to the `optimizer` you were given, with "
+            "`optimizer.apply_gradients`.",
+            "zh": "在磁带中计算 `loss_fn()`，对 `var_list` 求梯度，"
+            "再用 `optimizer.apply_gradients` 把（梯度，变量）对交给传进来的那个 `optimizer`。",
+        },
+        "06.3": {
+            "en": "Each step multiplies the distance to the minimum by (1 − 2a·lr). The distance "
+            "shrinks only while that factor lies strictly between −1 and 1.",
+            "zh": "每一步都把到最小值点的距离乘以 (1 − 2a·lr)。只有这个因子严格介于 −1 和 1 之间，"
+            "距离才会缩小。",
+        },
+        "06.4": {
+            "en": "Create the Variable with `dtype=tf.float64` and keep every constant and the "
+            "learning rate in float64 too; run all 1000 steps.",
+            "zh": "创建变量时指定 `dtype=tf.float64`，常量和学习率也都用 float64；"
+            "完整运行 1000 步。",
+        },
+    },
+)
+
+
+def _trial_minimize(run: Callable[..., Any], fn: Callable) -> None:
+    """06.2: minimize(loss_fn, var_list, optimizer): one step of *that* optimizer; the loss.
+
+    Three optimizers (SGD 0.1, SGD 0.05, Adam 0.1), so a minimize that ignores its optimizer
+    argument, or applies the gradient itself, cannot pass.
+    """
+    import keras
+    import tensorflow as tf
+
+    x = tf.Variable(0.0)
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    losses = [run(lambda: quadratic(x), [x], optimizer) for _ in range(3)]
+    want = gradient_descent_closed_form(0.0, 3, 0.1)
+    judge_call(scalar(want), "3 × minimize(f, [x], SGD(0.1)); x", x)
+    judge_call(
+        NumberAnswer(lambda: quadratic(0.0), rtol=1e-5), "minimize(f, [x], SGD(0.1))", losses[0]
+    )
+
+    u, v = tf.Variable(0.0), tf.Variable(0.0)
+    run(lambda: (u - 1.0) ** 2 + (v + 2.0) ** 2, [u, v], keras.optimizers.SGD(learning_rate=0.05))
+    shown = "minimize((u - 1)² + (v + 2)², [u, v], SGD(0.05)); "
+    judge_call(scalar(0.1), shown + "u", u)
+    judge_call(scalar(-0.2), shown + "v", v)
+
+    x, reference = tf.Variable(0.0), tf.Variable(0.0)
+    adam, adam_reference = keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1)
+    for _ in range(2):
+        run(lambda: quadratic(x), [x], adam)
+        with tf.GradientTape() as tape:
+            loss = quadratic(reference)
+        adam_reference.apply_gradients([(tape.gradient(loss, reference), reference)])
+    judge_call(scalar(float(reference.numpy())), "2 × minimize(f, [x], Adam(0.1)); x", x)
+
+
+EXERCISES = {
+    "06.1": Exercise(
+        scalar(lambda: gradient_descent_closed_form(0.0, 10, 0.1)), {"": HINTS["06.1"]}
+    ),
+    "06.2": Exercise(FunctionAnswer(_trial_minimize), {"": HINTS["06.2"]}),
+    "06.3": Exercise(NumberAnswer(lambda: 1.0 / 4.0), {"": HINTS["06.3"]}),
+    "06.4": Exercise(
+        scalar(lambda: 1.0 - 0.98**1000, "float64", rtol=1e-12, atol=1e-12), {"": HINTS["06.4"]}
+    ),
+}

@@ -1,0 +1,124 @@
+"""What a check says, in both languages: the verdict lines and what can be wrong with an answer.
+
+The marks are ✓ ✗ … ⚠ (no emoji): DejaVu (Debian), macOS and Windows fonts all draw them, where
+an emoji without an emoji font shows as an empty box. {placeholders} describe the learner's
+answer, never the expected one (a shape or dtype the exercise text already names is fine).
+Each chapter's hints live with its exercises, in chNN.py.
+"""
+
+from __future__ import annotations
+
+from autodiff_course.i18n import strings
+
+MESSAGES = strings(
+    __name__,
+    {
+        # the verdict lines
+        "correct": {"en": "✓ Exercise {id}: correct.", "zh": "✓ 练习 {id}：正确。"},
+        "not attempted": {
+            "en": "… Exercise {id}: not attempted yet. Replace the `...` with your answer, "
+            "run that cell, then run this check again.",
+            "zh": "… 练习 {id}：尚未作答。把 `...` 换成你的答案，运行那个单元格，再运行这个检查。",
+        },
+        "wrong": {
+            "en": "✗ Exercise {id}: {what}\n   Hint: {hint}",
+            "zh": "✗ 练习 {id}：{what}\n   提示：{hint}",
+        },
+        "unknown exercise": {
+            "en": "⚠ There is no exercise {id} in this course: check the first argument of "
+            "`check`.",
+            "zh": "⚠ 本课程没有编号为 {id} 的练习：请检查 `check` 的第一个参数。",
+        },
+        "unknown language": {
+            "en": "⚠ Exercise {id} was not checked: {message}.",
+            "zh": "⚠ 练习 {id} 没有检查：{message}。",
+        },
+        # where in the answer
+        "item": {"en": "item {i}: ", "zh": "第 {i} 项："},
+        "call": {"en": "for {call}: ", "zh": "调用 {call} 时："},
+        # what is wrong
+        "none": {"en": "the answer is None.", "zh": "答案是 None。"},
+        "python_number": {
+            "en": "got the Python {type} {got}, not a tensor.",
+            "zh": "得到的是 Python 的 {type} 值 {got}，而不是张量。",
+        },
+        "not_tensor": {
+            "en": "got a value of type {type}, not a TensorFlow tensor.",
+            "zh": "得到的是 {type} 类型的值，而不是 TensorFlow 张量。",
+        },
+        "dtype": {
+            "en": "wrong dtype: got {got}, this exercise wants {want}.",
+            "zh": "数据类型（dtype）不对：得到 {got}，本题要求 {want}。",
+        },
+        "shape": {
+            "en": "wrong shape: got {got}, this exercise wants {want}.",
+            "zh": "形状不对：得到 {got}，本题要求 {want}。",
+        },
+        "value": {"en": "wrong value: got {got}.", "zh": "数值不对：得到 {got}。"},
+        "not_number": {
+            "en": "got a value of type {type}, not a number.",
+            "zh": "得到的是 {type} 类型的值，而不是一个数。",
+        },
+        "not_integer": {
+            "en": "got {got}, but the answer is a whole number.",
+            "zh": "得到 {got}，但答案应是整数。",
+        },
+        "not_text": {
+            "en": "got a value of type {type}, not a string.",
+            "zh": "得到的是 {type} 类型的值，而不是字符串。",
+        },
+        "exception_object": {
+            "en": "got an exception object; store the name of its class, a string.",
+            "zh": "得到的是一个异常对象；请保存它的类名（字符串）。",
+        },
+        "not_sequence": {
+            "en": "got a value of type {type}; this exercise wants a tuple of {want} items.",
+            "zh": "得到的是 {type} 类型的值；本题要求一个包含 {want} 项的元组。",
+        },
+        "length": {
+            "en": "got {got} items; this exercise wants {want}.",
+            "zh": "得到 {got} 项；本题要求 {want} 项。",
+        },
+        "not_function": {
+            "en": "got a value of type {type}, not a function.",
+            "zh": "得到的是 {type} 类型的值，而不是函数。",
+        },
+        "not_graph": {
+            "en": "your function runs eagerly: it is not a `tf.function`.",
+            "zh": "你的函数以 Eager 模式运行：它不是 `tf.function`。",
+        },
+        "unrolled": {
+            "en": "your loop was unrolled while tracing, not built into the graph: loop over "
+            "`tf.range(steps)`.",
+            "zh": "你的循环在追踪时被展开了，没有成为计算图中的循环：请对 `tf.range(steps)` 循环。",
+        },
+        "no_signature": {
+            "en": "your function has no `input_signature`.",
+            "zh": "你的函数没有设置 `input_signature`。",
+        },
+        "retraced": {
+            "en": "your function traced {got} times for calls that should share one trace.",
+            "zh": "本该共用一次追踪的调用，你的函数却追踪了 {got} 次。",
+        },
+        "raised": {
+            "en": "calling your function raised {name}: {message}",
+            "zh": "调用你的函数时抛出了 {name}：{message}",
+        },
+        "timeout": {
+            "en": "your function did not return within {seconds} s; the check stopped it. "
+            "Does its loop ever end?",
+            "zh": "你的函数在 {seconds} 秒内没有返回，检查程序已将其中止。它的循环会结束吗？",
+        },
+        # a hint several chapters share
+        "hint_unwatched": {
+            "en": "A None gradient means the tape never saw that tensor: only Variables are "
+            "watched automatically; anything else needs `tape.watch`.",
+            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
+            "`tape.watch`。",
+        },
+        "unreadable": {
+            "en": "the check could not read your answer ({name}: {message}).",
+            "zh": "检查程序无法读取你的答案（{name}：{message}）。",
+        },
+    },
+)

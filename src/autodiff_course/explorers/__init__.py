@@ -1,0 +1,67 @@
+"""Slider explorers: the tangent line (chapters 01 and 03) and gradient descent (06 and 07).
+
+Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
+`base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
+`descent_path`) backed by a `tf.function` core that takes tensors, so moving a slider never
+retraces: one trace per dtype, whatever the values (`trace_counts()` says how many there were).
+
+A notebook shows the widget, then calls the same plain function with fixed values
+(`tangent_report`, `descent_report`) so that its recorded output can be checked.
+Importing this package imports neither TensorFlow nor ipywidgets; the first call does.
+
+To add an explorer (say `hessian.py` for chapter 08): a module with its strings registered by
+`i18n.strings(__name__, {key: {"en": ..., "zh": ...}})`, a compute core counted by
+`base.trace_counter`, a `Canvas` subclass for the figure, a model class with the methods of
+`base.Model`, and a `..._explorer(lang)` that builds sliders with `base.slider` and returns
+`base.Explorer(model, controls, lang)`; then export its public names here.
+"""
+
+from autodiff_course.explorers.base import DTYPES, Explorer, Model, trace_counts
+from autodiff_course.explorers.descent import (
+    MAX_STEPS,
+    DescentFigure,
+    DescentModel,
+    DescentResult,
+    descent_core,
+    descent_explorer,
+    descent_lines,
+    descent_path,
+    descent_report,
+)
+from autodiff_course.explorers.regimes import Status, descent_status
+from autodiff_course.explorers.tangent import (
+    TangentFigure,
+    TangentModel,
+    TangentValues,
+    tangent_core,
+    tangent_explorer,
+    tangent_lines,
+    tangent_report,
+    tangent_values,
+)
+
+__all__ = [
+    "DTYPES",
+    "MAX_STEPS",
+    "DescentFigure",
+    "DescentModel",
+    "DescentResult",
+    "Explorer",
+    "Model",
+    "Status",
+    "TangentFigure",
+    "TangentModel",
+    "TangentValues",
+    "descent_core",
+    "descent_explorer",
+    "descent_lines",
+    "descent_path",
+    "descent_report",
+    "descent_status",
+    "tangent_core",
+    "tangent_explorer",
+    "tangent_lines",
+    "tangent_report",
+    "tangent_values",
+    "trace_counts",
+]

@@ -1,0 +1,231 @@
+"""What every explorer shares: the model protocol, the widget, the sliders, the trace counts.
+
+An explorer is a model (plain Python, testable without a browser) wrapped by :class:`Explorer`:
+
+- ``compute(**values) -> result``: the numbers for the current control values;
+- ``render(result) -> bytes``: the figure as PNG;
+- ``describe(result, lang) -> list[str]``: the numbers panel, one line each;
+- ``status(result, lang) -> (kind, sentence) | None``: an optional coloured verdict;
+- ``report(**values) -> str``: the same numbers as deterministic text for a recorded output;
+- ``core``: the name of its compute core in :func:`trace_counts`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from typing import Any, Protocol
+
+from autodiff_course import i18n
+from autodiff_course.explorers.formatting import html_lines, join
+
+DTYPES = ("float32", "float64")
+
+# How often each compute core was traced, per dtype: {"tangent": Counter, "descent": Counter}.
+TRACES: dict[str, Counter] = {}
+
+TEXT = i18n.strings(
+    __name__,
+    {
+        "traces": {"en": "compute core traced: {t}", "zh": "计算核心的追踪次数：{t}"},
+        "none": {"en": "not yet", "zh": "尚未追踪"},
+    },
+)
+
+
+def trace_counter(core: str) -> Counter:
+    """The per-dtype trace counter of the compute core `core` (created on first use)."""
+    return TRACES.setdefault(core, Counter())
+
+
+def trace_counts() -> dict[str, dict[str, int]]:
+    """How many times each compute core has been traced so far, per dtype."""
+    return {name: dict(sorted(counter.items())) for name, counter in TRACES.items()}
+
+
+def traces_text(core: str, lang: str) -> str:
+    """'compute core traced: float32 × 1, float64 × 1' in the notebook's language."""
+    counts = trace_counts().get(core, {})
+    listed = join((f"{dtype} × {n}" for dtype, n in counts.items()), lang)
+    return i18n.text(TEXT, "traces", lang, t=listed or i18n.text(TEXT, "none", lang))
+
+
+def tf():
+    """TensorFlow, imported quietly (the explorers import it on first use, not at import)."""
+    from autodiff_course.environment import import_tensorflow_quietly
+
+    return import_tensorflow_quietly()
+
+
+def check_dtype(dtype: str) -> str:
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, not {dtype!r}")
+    return dtype
+
+
+def graph_parabola(a, b, c, x):
+    """a·x² + b·x + c on tensors, as the compute cores record it (tf.pow: its gradient is 2x)."""
+    import tensorflow as tf  # already imported by then: a dictionary look-up
+
+    return a * tf.pow(x, 2) + b * x + c
+
+
+class Model(Protocol):
+    core: str
+
+    def compute(self, **values) -> Any: ...
+
+    def render(self, result) -> bytes: ...
+
+    def describe(self, result, lang: str) -> list[str]: ...
+
+    def status(self, result, lang: str) -> tuple[str, str] | None: ...
+
+    def report(self, **values) -> str: ...
+
+
+# ---------------------------------------------------------------------------- controls
+
+LABEL_STYLE = {"description_width": "105px"}
+CONTROL_LAYOUT = {"width": "330px"}
+
+
+def set_tooltip(widget, text: str) -> None:
+    """ipywidgets 8 calls it `tooltip`; ipywidgets 7 only knows `description_tooltip`."""
+    if "tooltip" in widget.keys:
+        widget.tooltip = text
+    else:  # pragma: no cover - ipywidgets 7
+        widget.description_tooltip = text
+
+
+def slider(kind: str, label: str, tooltip: str, value, lo, hi, step, fmt: str):
+    """A float or int slider with the course's label width and a tooltip."""
+    import ipywidgets as w
+
+    cls = w.FloatSlider if kind == "float" else w.IntSlider
+    control = cls(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=label,
+        readout_format=fmt,
+        continuous_update=True,
+        style=LABEL_STYLE,
+        layout=w.Layout(**CONTROL_LAYOUT),
+    )
+    set_tooltip(control, tooltip)
+    return control
+
+
+def dtype_switch(label: str, tooltip: str):
+    """The float32 / float64 toggle."""
+    import ipywidgets as w
+
+    switch = w.ToggleButtons(
+        options=list(DTYPES),
+        value="float32",
+        description=label,
+        style={**LABEL_STYLE, "button_width": "90px"},
+        layout=w.Layout(**CONTROL_LAYOUT),
+    )
+    set_tooltip(switch, tooltip)
+    return switch
+
+
+# ---------------------------------------------------------------------------- the widget
+
+STATUS_COLOURS = {
+    "converges": "#1a7f37",
+    "one_step": "#1a7f37",
+    "oscillates_converges": "#9a6700",
+    "oscillates_forever": "#bc4c00",
+    "diverges": "#cf222e",
+    "uphill": "#cf222e",
+    "no_minimum": "#cf222e",
+}
+GREY = "#57606a"
+
+
+class Explorer:
+    """A slider explorer: `.widget` is what the notebook shows, `.model` does the work.
+
+    Setting a control's `.value` runs `update` at once (also without a browser), so tests can
+    drive it. `.status` and `.numbers` are HTML widgets, `.image` holds the figure as PNG.
+    """
+
+    def __init__(self, model: Model, controls: dict, lang: str):
+        import ipywidgets as w
+
+        self.model = model
+        self.controls = controls
+        self.lang = i18n.language(lang)
+        self.result = None
+        self.updates = 0
+        self._quiet = False
+        self.numbers = w.HTML(layout=w.Layout(width="330px"))
+        self.status = w.HTML(layout=w.Layout(width="100%"))
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        left = w.VBox(list(controls.values()) + [self.numbers], layout=w.Layout(width="340px"))
+        right = w.VBox([self.image, self.status], layout=w.Layout(flex="1 1 420px"))
+        self.widget = w.HBox(
+            [left, right], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")
+        )
+        self.widget.add_class("autodiff-explorer")
+        self.status.add_class("autodiff-status")
+        self.image.add_class("autodiff-figure")
+        for control in controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def compute(self, **values):
+        return self.model.compute(**values)
+
+    def report(self, **values) -> str:
+        return self.model.report(**values)
+
+    def update(self) -> None:
+        """Recompute and redraw for the current control values."""
+        self.result = self.model.compute(**self.values())
+        self.image.value = self.model.render(self.result)
+        self.numbers.value = html_lines(self.model.describe(self.result, self.lang))
+        self.status.value = self._status_html()
+        self.updates += 1
+
+    def _status_html(self) -> str:
+        traces = html.escape(traces_text(self.model.core, self.lang))
+        verdict = self.model.status(self.result, self.lang)
+        if verdict is None:
+            return f"<span style='color:{GREY}'>{traces}</span>"
+        kind, sentence = verdict
+        colour = STATUS_COLOURS.get(kind, "#24292f")
+        return (
+            f"<div style='color:{colour};line-height:1.35'>{html.escape(sentence)}</div>"
+            f"<div style='color:{GREY}'>{traces}</div>"
+        )
+
+    def set_values(self, **values) -> None:
+        """Set several controls at once and update once (the benchmark moves all of them)."""
+        self._quiet = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._quiet = False
+        self.update()
+
+    def _on_change(self, _change) -> None:
+        if self._quiet:
+            return
+        try:
+            self.update()
+        except Exception as err:  # a learner should see a sentence, not a traceback
+            self.status.value = f"<b>{type(err).__name__}</b>: {err}"
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)

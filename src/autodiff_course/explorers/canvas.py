@@ -1,0 +1,170 @@
+"""The explorers' figures: an off-screen canvas that keeps its background, and round limits."""
+
+from __future__ import annotations
+
+import io
+import math
+
+
+def figure_lang(lang: str) -> str:
+    """Chinese figure text only where a font can draw it; English otherwise."""
+    from autodiff_course.plotting import can_draw_chinese
+
+    return "zh" if lang == "zh" and can_draw_chinese() else "en"
+
+
+def figure_rc(lang: str) -> dict:
+    from autodiff_course.plotting import course_rc
+
+    return {**course_rc(lang), "font.size": 10}
+
+
+def padded(lo: float, hi: float, fraction: float = 0.08, minimum: float = 1.0):
+    span = hi - lo
+    pad = fraction * span if span > 0 else minimum
+    return lo - pad, hi + pad
+
+
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) for about `ticks` ticks."""
+    raw = max(span, 1e-300) / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
+
+
+def nice_limits(lo: float, hi: float, minimum_span: float = 1.0) -> tuple[float, float]:
+    """Limits rounded outwards to round numbers.
+
+    Round limits look calmer, and they repeat: many slider values share the same axes, so the
+    figure can reuse their drawing (see `Canvas`).
+    """
+    lo, hi = max(lo, -1e300), min(hi, 1e300)
+    if hi - lo < minimum_span:
+        middle = 0.5 * (lo + hi)
+        lo, hi = middle - 0.5 * minimum_span, middle + 0.5 * minimum_span
+    step = nice_step(hi - lo)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+def ladder(value: float, up: bool, mantissas=(1.0, 2.0, 5.0)) -> float:
+    """The next number outwards on the ladder 0, ±1, ±2, ±5, ±10, ±20, … (and ±0.5, ±0.2, …)."""
+    if value == 0:
+        return 0.0
+    magnitude = abs(value)
+    power = 10.0 ** math.floor(math.log10(magnitude))
+    rungs = [m * power for m in (mantissas[-1] / 10, *mantissas, 10.0)]
+    if (value > 0) == up:  # moving away from zero
+        return math.copysign(next(r for r in rungs if r >= magnitude * (1 - 1e-12)), value)
+    return math.copysign(max(r for r in rungs if r <= magnitude * (1 + 1e-12)), value)
+
+
+def ladder_limits(lo: float, hi: float, minimum_span: float = 1.0) -> tuple[float, float]:
+    """Limits on a coarse ladder of round numbers, so that most slider moves keep the axes."""
+    lo, hi = max(lo, -1e300), min(hi, 1e300)
+    if hi - lo < minimum_span:
+        middle = 0.5 * (lo + hi)
+        lo, hi = middle - 0.5 * minimum_span, middle + 0.5 * minimum_span
+    return ladder(lo, up=False), ladder(hi, up=True)
+
+
+def decades(lo: float, hi: float) -> tuple[float, float]:
+    """Log-axis limits around [lo, hi] on powers of ten that are multiples of 10⁵.
+
+    Coarse on purpose: most slider moves then keep the same axes (see `Canvas`).
+    """
+    # Kept well inside float64 (±308 decades): the log axis computes ticks beyond its limits.
+    low = min(max(5 * math.floor(math.log10(lo) / 5), -150), 145)
+    high = min(max(5 * math.ceil(math.log10(hi) / 5), low + 5), 150)
+    return 10.0**low, 10.0**high
+
+
+class Canvas:
+    """A matplotlib figure drawn off screen (Agg) to PNG bytes; created once, then reused.
+
+    Drawing axes, ticks and labels is most of the cost of a redraw, and they change only when
+    the axis limits do. So the figure is drawn once per set of limits without its data lines,
+    that background is kept, and an update pastes it back and draws just the lines on top.
+    """
+
+    CACHE_SIZE = 64
+
+    def __init__(self, lang: str, figsize: tuple[float, float], ncols: int):
+        import matplotlib as mpl
+        from matplotlib import ticker
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.rc = figure_rc(lang)
+        with mpl.rc_context(self.rc):
+            self.figure = Figure(figsize=figsize, dpi=100)
+            self.canvas = FigureCanvasAgg(self.figure)
+            self.axes = self.figure.subplots(1, ncols, squeeze=False)[0]
+            # Text is most of the cost of drawing axes: few ticks, no mathtext, and titles as
+            # plain text (set_title and axis labels measure every tick label to find a spot).
+            for ax in self.axes:
+                ax.xaxis.set_major_locator(ticker.MaxNLocator(5))
+                ax.yaxis.set_major_locator(ticker.MaxNLocator(5))
+            self.titles = [
+                ax.text(0.0, 1.03, "", transform=ax.transAxes, fontsize=10, va="bottom")
+                for ax in self.axes
+            ]
+        self.artists: list = []  # the data lines, drawn on top of the cached background
+        # Per axes: {(xlim, ylim, title): pixels of that axes drawn without data lines}.
+        self._backgrounds: list[dict] = [{} for _ in self.axes]
+        self._region_boxes = None
+        self.full_draws = 0
+
+    def _regions(self):
+        """Pixel boxes, one per axes, that hold it with its tick labels and title."""
+        from matplotlib.transforms import Bbox
+
+        if self._region_boxes is None:
+            width, height = self.canvas.get_width_height()
+            edges = [0.0]
+            for left, right in zip(self.axes[:-1], self.axes[1:], strict=True):
+                # just right of the left axes' last tick label, left of the next one's labels
+                edges.append(min(left.bbox.x1 + 14.0, 0.5 * (left.bbox.x1 + right.bbox.x0)))
+            edges.append(float(width))
+            pairs = zip(edges[:-1], edges[1:], strict=True)
+            self._region_boxes = [Bbox([[x0, 0.0], [x1, float(height)]]) for x0, x1 in pairs]
+        return self._region_boxes
+
+    def png(self) -> bytes:
+        import matplotlib as mpl
+        from PIL import Image
+
+        with mpl.rc_context(self.rc):
+            keys = [
+                (ax.get_xlim(), ax.get_ylim(), title.get_text())
+                for ax, title in zip(self.axes, self.titles, strict=True)
+            ]
+            missing = [i for i, key in enumerate(keys) if key not in self._backgrounds[i]]
+            if missing or self._region_boxes is None:
+                # Draw the axes whose limits are new, without the data lines, and keep them.
+                for artist in self.artists:
+                    artist.set_visible(False)
+                for i, ax in enumerate(self.axes):
+                    ax.set_visible(i in missing)
+                self.canvas.draw()
+                for artist in self.artists:
+                    artist.set_visible(True)
+                for ax in self.axes:
+                    ax.set_visible(True)
+                for i in missing:
+                    cache = self._backgrounds[i]
+                    if len(cache) >= self.CACHE_SIZE:
+                        cache.pop(next(iter(cache)))
+                    cache[keys[i]] = self.canvas.copy_from_bbox(self._regions()[i])
+                self.full_draws += 1
+            for i, key in enumerate(keys):
+                cache = self._backgrounds[i]
+                cache[key] = cache.pop(key)  # most recently used last
+                self.canvas.restore_region(cache[key])
+            renderer = self.canvas.get_renderer()
+            for artist in self.artists:
+                artist.draw(renderer)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()

@@ -1,0 +1,138 @@
+"""Which regime a learning rate puts gradient descent in, and the sentence that says so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autodiff_course import i18n
+from autodiff_course.explorers.formatting import number
+
+TEXT = i18n.strings(
+    __name__,
+    {
+        "rule": {
+            "en": "Rule: each step multiplies the distance to the minimum by 1 − 2a·lr, "
+            "so descent converges exactly when |1 − 2a·lr| < 1, i.e. 0 < lr < 1/a.",
+            "zh": "规律：每一步都把到最小值的距离乘以 1 − 2a·lr，"
+            "所以当且仅当 |1 − 2a·lr| < 1（即 0 < lr < 1/a）时梯度下降收敛。",
+        },
+        "factor": {
+            "en": "|1 − 2a·lr| = |1 − 2·{a}·{lr}| = {r}",
+            "zh": "|1 − 2a·lr| = |1 − 2·{a}·{lr}| = {r}",
+        },
+        "no_minimum": {
+            "en": "No minimum: with a = {a} ≤ 0 the curve {shape}, so gradient descent "
+            "keeps going downhill and never settles. Make a positive to get a minimum.",
+            "zh": "没有最小值：a = {a} ≤ 0 时曲线{shape}，梯度下降会一直往下走，"
+            "永远停不下来。把 a 调成正数才有最小值。",
+        },
+        "shape_line": {"en": "is a straight line", "zh": "是一条直线"},
+        "shape_down": {"en": "opens downwards", "zh": "开口向下"},
+        "no_steps": {
+            "en": "0 steps: nothing happens, x stays at x₀.",
+            "zh": "0 步：什么也不会发生，x 停在 x₀。",
+        },
+        "no_move": {
+            "en": "Learning rate 0: every step is x ← x − 0·f′(x), so x never moves.",
+            "zh": "学习率为 0：每一步都是 x ← x − 0·f′(x)，x 永远不动。",
+        },
+        "uphill": {
+            "en": "A negative learning rate climbs uphill: {factor} > 1, "
+            "so x moves away from the minimum. {rule}",
+            "zh": "学习率为负数会往坡上走：{factor} > 1，x 离最小值越来越远。{rule}",
+        },
+        "converges": {
+            "en": "Converges: {factor} < 1, the distance to the minimum shrinks "
+            "by this factor every step, without overshooting. {rule}",
+            "zh": "收敛：{factor} < 1，到最小值的距离每一步都按这个倍数缩小，"
+            "而且不会越过最小值。{rule}",
+        },
+        "one_step": {
+            "en": "Converges in one step: 1 − 2a·lr = 0 (lr = 1/(2a)), "
+            "so the first step lands exactly on the minimum. {rule}",
+            "zh": "一步收敛：1 − 2a·lr = 0（lr = 1/(2a)），第一步就正好落在最小值上。{rule}",
+        },
+        "oscillates_converges": {
+            "en": "Oscillates and converges: 1 − 2a·lr is negative, so x jumps "
+            "across the minimum every step, but {factor} < 1, so the jumps shrink. {rule}",
+            "zh": "振荡收敛：1 − 2a·lr 为负，x 每一步都跳到最小值的另一侧，"
+            "但 {factor} < 1，所以跳动越来越小。{rule}",
+        },
+        "oscillates_forever": {
+            "en": "Oscillates forever: 1 − 2a·lr = −1 (lr = 1/a), so x jumps between two "
+            "points at the same distance from the minimum and never converges. {rule}",
+            "zh": "永远振荡：1 − 2a·lr = −1（lr = 1/a），x 在到最小值距离相同的"
+            "两个点之间来回跳，永远不收敛。{rule}",
+        },
+        "diverges": {
+            "en": "Diverges: {factor} > 1, every step overshoots further than the last, "
+            "and x runs away from the minimum. {rule}",
+            "zh": "发散：{factor} > 1，每一步都比上一步冲得更远，x 离最小值越来越远。{rule}",
+        },
+        "overflow": {
+            "en": " In {dtype}, x overflows to ±∞ at step {k}.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 ±∞。",
+        },
+        # Round to nearest: x + step gives x back once the step is below half the spacing.
+        "plateau": {
+            "en": " In {dtype}, x stops changing after step {k}: the step has become "
+            "smaller than half the spacing between {dtype} numbers near x.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步之后不再变化：步长已经小于 x 附近"
+            "相邻两个 {dtype} 数之间间隔的一半。",
+        },
+    },
+)
+
+# Learning rates on a boundary (lr = 1/(2a), lr = 1/a) are found with this tolerance on
+# 1 − 2a·lr, so that a slider value such as a = 2.5, lr = 0.2 counts as the boundary.
+BOUNDARY_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Status:
+    """Which regime a learning rate puts gradient descent in, and the sentence that says so."""
+
+    kind: str  # no_minimum, no_steps, no_move, uphill, converges, one_step,
+    #            oscillates_converges, oscillates_forever, diverges
+    message: str
+
+
+def descent_status(a: float, learning_rate: float, steps: int = 1, lang: str = "en") -> Status:
+    """The regime of gradient descent on a·x² + b·x + c, from the rule |1 − 2a·lr| < 1."""
+    lang = i18n.language(lang)
+    a, lr = float(a), float(learning_rate)
+    if not a > 0:
+        shape = i18n.text(TEXT, "shape_line" if a == 0 else "shape_down", lang)
+        return Status("no_minimum", i18n.text(TEXT, "no_minimum", lang, a=number(a), shape=shape))
+    if steps == 0:
+        return Status("no_steps", i18n.text(TEXT, "no_steps", lang))
+    if lr == 0:
+        return Status("no_move", i18n.text(TEXT, "no_move", lang))
+    r = 1.0 - 2.0 * a * lr
+    factor = i18n.text(TEXT, "factor", lang, a=number(a), lr=number(lr), r=number(abs(r), 4))
+    if lr < 0:
+        kind = "uphill"
+    elif abs(r) <= BOUNDARY_TOLERANCE:
+        kind = "one_step"
+    elif r > 0:
+        kind = "converges"
+    elif abs(r + 1.0) <= BOUNDARY_TOLERANCE:
+        kind = "oscillates_forever"
+    elif r > -1:
+        kind = "oscillates_converges"
+    else:
+        kind = "diverges"
+    rule = i18n.text(TEXT, "rule", lang)
+    return Status(kind, i18n.text(TEXT, kind, lang, factor=factor, rule=rule))
+
+
+def with_float_remarks(
+    status: Status, dtype: str, overflow: int | None, plateau: int | None, lang: str
+) -> Status:
+    """The status, with what float arithmetic did: overflow to ±∞, or x standing still."""
+    message = status.message
+    if overflow is not None:
+        message += i18n.text(TEXT, "overflow", lang, dtype=dtype, k=overflow)
+    if plateau is not None:
+        message += i18n.text(TEXT, "plateau", lang, dtype=dtype, k=plateau)
+    return Status(status.kind, message)

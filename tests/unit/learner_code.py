@@ -1,0 +1,358 @@
+"""Learner code for the check tests: right answers, typical mistakes, and code that never ends."""
+
+from __future__ import annotations
+
+import sys
+
+import keras
+import tensorflow as tf
+
+
+def f(x):
+    return x**2 - 2 * x + 1
+
+
+def not_implemented(*args):
+    raise NotImplementedError
+
+
+# ----------------------------------------------------------------------------- 02.4, 03.1
+
+
+def cube_slope_ok(n):
+    x = tf.cast(n, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3
+    return tape.gradient(y, x)
+
+
+def cube_slope_y(n):  # returns y = n³, not the slope
+    return tf.cast(n, tf.float32) ** 3
+
+
+def cube_slope_int_watched(n):  # an int tensor watched: None
+    with tf.GradientTape() as tape:
+        tape.watch(n)
+        y = n**3
+    return tape.gradient(y, n)
+
+
+def cube_slope_constant(n):  # the number at n = 2, whatever n is
+    return tf.constant(12.0)
+
+
+def cube_slope_int(n):  # 3n² by hand, as an integer tensor
+    return 3 * n**2
+
+
+def second_derivative_ok(f, x0):
+    x = tf.Variable(x0)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
+def second_derivative_constant(f, x0):  # 6: right for the example only
+    return tf.constant(6.0)
+
+
+def second_derivative_first(f, x0):  # one tape: f′
+    x = tf.Variable(x0)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    return tape.gradient(y, x)
+
+
+def second_derivative_outside(f, x0):  # inner gradient taken after the outer block: None
+    x = tf.Variable(x0)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = f(x)
+    dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
+def second_derivative_constant_x(f, x0):  # a constant watched by the inner tape only: None
+    x = tf.constant(x0)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
+# ----------------------------------------------------------------------------- 05
+
+
+@tf.function
+def get_gradient_ok(x):
+    x = tf.cast(x, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x), y
+
+
+def get_gradient_eager(x):
+    return get_gradient_ok(x)
+
+
+@tf.function
+def get_gradient_uncast(x):  # integers reach the tape: no gradient
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x), y
+
+
+@tf.function
+def get_gradient_swapped(x):
+    dy_dx, y = get_gradient_ok(x)
+    return y, dy_dx
+
+
+@tf.function
+def get_gradient_unwatched(x):
+    x = tf.cast(x, tf.float32)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    return tape.gradient(y, x), y
+
+
+@tf.function
+def get_gradient_only_slope(x):
+    return get_gradient_ok(x)[0]
+
+
+@tf.function
+def get_gradient_printing(x):  # right, and chatty as chapter 05 teaches
+    print("tracing with", x)
+    tf.print("x =", x)
+    tf.print("to stdout", x, output_stream=sys.stdout)
+    return get_gradient_ok(x)
+
+
+SIG = [tf.TensorSpec(shape=[], dtype=tf.float32)]
+
+
+def slope_body(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x)
+
+
+slope_ok = tf.function(slope_body, input_signature=SIG)
+slope_no_signature = tf.function(slope_body)
+slope_float64 = tf.function(slope_body, input_signature=[tf.TensorSpec([], tf.float64)])
+slope_returns_y = tf.function(f, input_signature=SIG)
+
+
+class RetracingFunction:
+    """Looks like a tf.function with a signature, but reports many traces."""
+
+    input_signature = tuple(SIG)
+
+    def get_concrete_function(self, *args):  # only its presence matters
+        return None
+
+    def experimental_get_tracing_count(self):
+        return 5
+
+    def __call__(self, x):
+        return slope_ok(x)
+
+
+# ----------------------------------------------------------------------------- 06.2
+
+
+def minimize_ok(loss_fn, var_list, optimizer):
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    grads = tape.gradient(loss, var_list)
+    optimizer.apply_gradients(zip(grads, var_list, strict=True))
+    return loss
+
+
+def minimize_float_loss(loss_fn, var_list, optimizer):  # the loss as a Python float: fine
+    return float(minimize_ok(loss_fn, var_list, optimizer))
+
+
+def minimize_no_return(loss_fn, var_list, optimizer):
+    minimize_ok(loss_fn, var_list, optimizer)
+
+
+def minimize_ascent(loss_fn, var_list, optimizer):
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    grads = tape.gradient(loss, var_list)
+    optimizer.apply_gradients([(-g, v) for g, v in zip(grads, var_list, strict=True)])
+    return loss
+
+
+def minimize_keras2(loss_fn, var_list, optimizer):
+    optimizer.minimize(loss_fn, var_list)  # AttributeError under Keras 3
+
+
+def minimize_first_variable_only(loss_fn, var_list, optimizer):
+    return minimize_ok(loss_fn, var_list[:1], optimizer)
+
+
+def minimize_fixed_rate(loss_fn, var_list, optimizer):  # ignores the optimizer: lr 0.1 by hand
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    for g, v in zip(tape.gradient(loss, var_list), var_list, strict=True):
+        v.assign_sub(0.1 * g)
+    return loss
+
+
+def minimize_plain_rate(loss_fn, var_list, optimizer):  # uses only the optimizer's rate
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    for g, v in zip(tape.gradient(loss, var_list), var_list, strict=True):
+        v.assign_sub(optimizer.learning_rate * g)
+    return loss
+
+
+def minimize_after_step(loss_fn, var_list, optimizer):  # returns the loss after the step
+    minimize_ok(loss_fn, var_list, optimizer)
+    return loss_fn()
+
+
+def minimize_forever(loss_fn, var_list, optimizer):  # a Python loop that never ends
+    while True:
+        minimize_ok(loss_fn, var_list, optimizer)
+
+
+# ----------------------------------------------------------------------------- 07.1, 07.2
+
+
+@tf.function
+def descend_ok(x, optimizer, steps):
+    for _ in tf.range(steps):
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, x), x)])
+
+
+def descend_eager(x, optimizer, steps):
+    for _ in range(int(steps)):
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, x), x)])
+
+
+@tf.function
+def descend_unrolled(x, optimizer, steps):  # a Python loop: 50 copies of the step in the graph
+    for _ in range(50):
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, x), x)])
+
+
+@tf.function
+def descend_fixed_rate(x, optimizer, steps):  # ignores the optimizer
+    for _ in tf.range(steps):
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        x.assign_sub(0.1 * tape.gradient(loss, x))
+
+
+@tf.function
+def descend_no_counter(x, optimizer, steps):  # a graph loop whose counter never moves
+    i = tf.constant(0)
+    while i < steps:
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, x), x)])
+
+
+@tf.function
+def train_ok(epochs, f, var):
+    for _ in tf.range(epochs):
+        with tf.GradientTape() as tape:
+            loss = f()
+        var.assign_sub(0.1 * tape.gradient(loss, var))
+    return f()
+
+
+def train_eager(epochs, f, var):
+    return train_ok(epochs, f, var)
+
+
+@tf.function
+def train_no_return(epochs, f, var):
+    train_ok(epochs, f, var)
+
+
+@tf.function
+def train_slow(epochs, f, var):
+    for _ in tf.range(epochs):
+        with tf.GradientTape() as tape:
+            loss = f()
+        var.assign_sub(0.01 * tape.gradient(loss, var))
+    return f()
+
+
+@tf.function
+def train_one_step_too_few(epochs, f, var):
+    for _ in tf.range(epochs - 1):
+        with tf.GradientTape() as tape:
+            loss = f()
+        var.assign_sub(0.1 * tape.gradient(loss, var))
+    return f()
+
+
+@tf.function
+def train_fixed_target(epochs, f, var):  # ignores f: always minimizes (var - 3)²
+    for _ in tf.range(epochs):
+        with tf.GradientTape() as tape:
+            loss = (var - 3.0) ** 2
+        var.assign_sub(0.1 * tape.gradient(loss, var))
+    return (var - 3.0) ** 2
+
+
+# ----------------------------------------------------------------------------- 07.3
+
+
+def make_steps(condition, update=lambda x, lr: x - lr * (2 * x - 2), result=lambda s, x: s):
+    @tf.function
+    def steps_to_converge(learning_rate):
+        x = tf.constant(0.0)
+        steps = tf.constant(0)
+        while condition(tf.abs(2 * x - 2), steps):
+            x = update(x, learning_rate)
+            steps += 1
+        return result(steps, x)
+
+    return steps_to_converge
+
+
+def capped(s, steps):
+    return s >= 0.01 and steps < 1000
+
+
+steps_ok = make_steps(capped)
+steps_plus_one = make_steps(capped, result=lambda steps, x: steps + 1)
+steps_float = make_steps(capped, result=lambda steps, x: tf.cast(steps, tf.float32))
+steps_returns_x = make_steps(capped, result=lambda steps, x: x)
+steps_loose = make_steps(lambda s, steps: s >= 0.1 and steps < 1000)
+steps_uncapped = make_steps(lambda s, steps: s >= 0.01)  # never ends at lr = 1
+steps_uphill = make_steps(lambda s, steps: s >= 0.01, update=lambda x, lr: x + lr * (2 * x - 2))
+steps_x_never_moves = make_steps(lambda s, steps: s >= 0.01, update=lambda x, lr: x)
+steps_uphill_capped = make_steps(capped, update=lambda x, lr: x + lr * (2 * x - 2))
+
+
+def steps_eager(learning_rate):
+    return steps_ok(learning_rate)
+
+
+# ----------------------------------------------------------------------------- fresh optimizers
+
+
+def sgd(lr=0.1):
+    return keras.optimizers.SGD(learning_rate=lr)

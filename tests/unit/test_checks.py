@@ -1,0 +1,446 @@
+"""The exercise checks: right answers pass; no entry of the wrong-answer table passes, including
+mistakes that coincide numerically at an exercise's inputs; learner code that never ends is
+stopped within the time bound; a check never raises, whatever it is given."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from autodiff_course import checks, i18n  # noqa: E402
+from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evaluate, guard  # noqa: E402
+from autodiff_course.i18n import placeholders  # noqa: E402
+
+from . import learner_code as lc  # noqa: E402
+
+F32, F64 = tf.float32, tf.float64
+
+
+def t(value, dtype=F32):
+    return tf.constant(value, dtype=dtype)
+
+
+def f(x):
+    return x * x - 2 * x + 1
+
+
+DW = [[-3.0, -5.0], [0.0, 0.0], [3.0, 5.0]]
+DB = [-3.0, -5.0]
+X10 = 1.0 - 0.8**10
+
+RIGHT = {
+    "01.1": [t(6.0), tf.Variable(6.0)],
+    "01.2": [t([-4.0, -2.0, -1.0, 2.0])],
+    "01.3": [(2.0, -3.0), [t(2.0), t(-3.0)], (2, -3)],
+    "01.4": [t(-math.exp(-0.5))],
+    "02.1": [(t(100.0), t(10.0), t(1.0)), [t(100.0), t(10.0), t(1.0)]],
+    "02.2": [t(6.0)],
+    "02.3": [(t(6.0), t(0.0))],
+    "02.4": [lc.cube_slope_ok, tf.function(lc.cube_slope_ok)],
+    "03.1": [lc.second_derivative_ok],
+    "03.2": [t(24.0)],
+    "03.3": [t(11.0 / 12.0)],
+    "04.1": [(t(DW), t(DB))],
+    "04.2": [(t(8.0), t(48.0))],
+    "04.3": ["RuntimeError", " RuntimeError "],
+    "05.1": [lc.get_gradient_ok, lc.get_gradient_printing],
+    "05.2": [4, 4.0, np.int64(4), t(4, tf.int32)],
+    "05.3": [lc.slope_ok],
+    "06.1": [t(X10), tf.Variable(X10)],
+    "06.2": [lc.minimize_ok, lc.minimize_float_loss],
+    "06.3": [0.25, 1 / 4, t(0.25), np.array(0.25), np.float32(0.25)],
+    "06.4": [t(1.0 - 0.98**1000, F64), tf.Variable(1.0 - 0.98**1000, dtype=F64)],
+    "07.1": [lc.descend_ok],
+    "07.2": [lc.train_ok],
+    "07.3": [lc.steps_ok],
+}
+
+# exercise -> [(what the learner did, answer, what the check must say is wrong)]. The rows with
+# kind "value" have the right form, so only the number decides: these are the plausible mistakes
+# that must not coincide with the expected value at the exercise's inputs.
+MISTAKES = {
+    "01.1": [
+        ("y instead of dy/dx", t(f(4.0)), "value"),
+        ("the answer at the old x = 3, where f = f′", t(4.0), "value"),
+        ("x itself", t(4.0), "value"),
+        ("2x, the −2 forgotten", t(8.0), "value"),
+        ("sign flipped", t(-6.0), "value"),
+        ("f″ = 2, the other derivative", t(2.0), "value"),
+        ("float64", t(6.0, F64), "dtype"),
+        ("shape (1,)", t([6.0]), "shape"),
+        ("a Python float", 6.0, "python_number"),
+        ("a NumPy scalar", np.float32(6.0), "not_tensor"),
+    ],
+    "01.2": [
+        ("one tape reused", t([-4.0, -4.0, -4.0, -4.0]), "value"),
+        ("reversed", t([2.0, -1.0, -2.0, -4.0]), "value"),
+        ("the values f(x)", t([f(-1.0), f(0.0), f(0.5), f(2.0)]), "value"),
+        ("sign flipped", t([4.0, 2.0, 1.0, -2.0]), "value"),
+        ("a column", t([[-4.0], [-2.0], [-1.0], [2.0]]), "shape"),
+        ("a point left out", t([-4.0, -2.0, -1.0]), "shape"),
+        ("a list, not stacked", [t(-4.0), t(-2.0), t(-1.0), t(2.0)], "not_tensor"),
+        ("int32", t([-4, -2, -1, 2], tf.int32), "dtype"),
+        ("a NumPy array", np.array([-4.0, -2.0, -1.0, 2.0], np.float32), "not_tensor"),
+    ],
+    "01.3": [
+        ("k = f(x₀), − m·x₀ forgotten", (2.0, 1.0), "value"),
+        ("k = f(x₀) + m·x₀, sign", (2.0, 5.0), "value"),
+        ("swapped", (-3.0, 2.0), "value"),
+        ("m = f(x₀)", (1.0, -3.0), "value"),
+        ("one item", (2.0,), "length"),
+        ("not a tuple", 2.0, "not_sequence"),
+        ("None inside", (None, -3.0), "none"),
+        ("strings", ("2", "-3"), "not_number"),
+        ("a bool", (True, -3.0), "not_number"),
+        ("a vector", (t([2.0]), -3.0), "not_number"),
+    ],
+    "01.4": [
+        ("sign lost", t(math.exp(-0.5)), "value"),
+        ("h(1), the value", t(math.exp(-0.5)), "value"),
+        ("rounded by hand", t(-0.6), "value"),
+        ("−x·h at x = 0", t(0.0), "value"),
+        ("a Python float", -math.exp(-0.5), "python_number"),
+    ],
+    "02.1": [
+        ("constants not watched", (None, None, None), "none"),
+        ("Python floats", (100.0, 10.0, 1.0), "python_number"),
+        ("a and b swapped", (t(10.0), t(100.0), t(1.0)), "value"),
+        ("dy/dx included", (t(18.0), t(100.0), t(10.0), t(1.0)), "length"),
+        ("one stacked tensor", t([100.0, 10.0, 1.0]), "not_sequence"),
+        ("y and dy/dx", (t(81.0), t(18.0), t(1.0)), "value"),
+        ("the coefficients a, b, c", (t(1.0), t(-2.0), t(1.0)), "value"),
+    ],
+    "02.2": [
+        ("x = x + 1: a plain tensor", None, "none"),
+        ("the slope at 2: x not moved", t(4.0), "value"),
+        ("y = 9", t(9.0), "value"),
+        ("a Python float", 6.0, "python_number"),
+    ],
+    "02.3": [
+        ("the default: None for z", (t(6.0), None), "none"),
+        ("Python floats", (6.0, 0.0), "python_number"),
+        ("an int zero", (t(6.0), t(0, tf.int32)), "dtype"),
+        ("swapped", (t(0.0), t(6.0)), "value"),
+        ("y instead of dy/dx", (t(9.0), t(0.0)), "value"),
+    ],
+    "02.4": [
+        ("y = n³ instead of the slope", lc.cube_slope_y, "value"),
+        ("an int tensor watched", lc.cube_slope_int_watched, "none"),
+        ("the number for n = 2 only", lc.cube_slope_constant, "value"),
+        ("3n² by hand, an int tensor", lc.cube_slope_int, "dtype"),
+        ("the value, not a function", t(12.0), "not_function"),
+    ],
+    "03.1": [
+        ("the constant 6 of the example", lc.second_derivative_constant, "value"),
+        ("one tape: f′", lc.second_derivative_first, "value"),
+        ("inner gradient outside the outer block", lc.second_derivative_outside, "none"),
+        ("a constant watched by one tape", lc.second_derivative_constant_x, "none"),
+        ("the value, not a function", t(6.0), "not_function"),
+    ],
+    "03.2": [
+        ("g(1)", t(1.0), "value"),
+        ("g′(1)", t(4.0), "value"),
+        ("g″(1)", t(12.0), "value"),
+        ("g⁗ = 24x at 0", t(0.0), "value"),
+        ("a Python int", 24, "python_number"),
+        ("None", None, "none"),
+    ],
+    "03.3": [
+        ("no step", t(1.0), "value"),
+        ("sign of the step flipped", t(1.0 + 1.0 / 12.0), "value"),
+        ("x − g′(x), a unit learning rate", t(0.0), "value"),
+        ("x − g″/g′", t(1.0 - 12.0), "value"),
+        ("a Python float", 11.0 / 12.0, "python_number"),
+    ],
+    "04.1": [
+        ("swapped", (t(DB), t(DW)), "shape"),
+        ("dW transposed", (tf.transpose(t(DW)), t(DB)), "shape"),
+        ("sum instead of mean", (t(DW) * 2, t(DB) * 2), "value"),
+        ("mean over W's 6 entries", (t(DW) / 3, t(DB) / 3), "value"),
+        ("y instead of dloss/db", (t(DW), t([[-3.0, -5.0]])), "shape"),
+        ("b not watched", (t(DW), None), "none"),
+        ("one item", (t(DW),), "length"),
+    ],
+    "04.2": [
+        ("x² and x³ instead of slopes", (t(16.0), t(64.0)), "value"),
+        ("the answer at the old x = 3, where x³ = 3x²", (t(6.0), t(27.0)), "value"),
+        ("swapped", (t(48.0), t(8.0)), "value"),
+        ("second derivatives", (t(2.0), t(24.0)), "value"),
+        ("second call failed: None", (t(8.0), None), "none"),
+        ("float64", (t(8.0), t(48.0, F64)), "dtype"),
+        ("Python floats", (8.0, 48.0), "python_number"),
+    ],
+    "04.3": [
+        ("another error", "ValueError", "value"),
+        ("lower case", "runtimeerror", "value"),
+        ("the error object", RuntimeError("gradient twice"), "exception_object"),
+        ("the class", RuntimeError, "exception_object"),
+        ("a number", 42, "not_text"),
+        ("None", None, "none"),
+    ],
+    "05.1": [
+        ("eager", lc.get_gradient_eager, "not_graph"),
+        ("no cast: an int tensor watched", lc.get_gradient_uncast, "none"),
+        ("(y, dy/dx) swapped", lc.get_gradient_swapped, "value"),
+        ("not watched", lc.get_gradient_unwatched, "none"),
+        ("only the slope", lc.get_gradient_only_slope, "not_sequence"),
+        ("a number", 3, "not_function"),
+        ("None", None, "none"),
+    ],
+    "05.2": [
+        ("one trace per call", 7, "value"),
+        ("the tensors' trace forgotten", 3, "value"),
+        ("1.0 counted twice", 5, "value"),
+        ("one per distinct value", 6, "value"),
+        ("not whole", 4.5, "not_integer"),
+        ("a string", "4", "not_number"),
+        ("huge", 10**400, "value"),
+        ("None", None, "none"),
+    ],
+    "05.3": [
+        ("no signature", lc.slope_no_signature, "no_signature"),
+        ("a float64 signature", lc.slope_float64, "raised"),
+        ("returns y", lc.slope_returns_y, "value"),
+        ("retraces", lc.RetracingFunction(), "retraced"),
+        ("eager", lc.slope_body, "not_graph"),
+        ("a string", "slope", "not_function"),
+    ],
+    "06.1": [
+        ("uphill: + instead of −", t(1.0 - 1.2**10), "value"),
+        ("one step short", t(1.0 - 0.8**9), "value"),
+        ("one step too many", t(1.0 - 0.8**11), "value"),
+        ("learning rate 0.01", t(1.0 - 0.98**10), "value"),
+        ("f(x) instead of x", t(f(X10)), "value"),
+        ("a Python float", X10, "python_number"),
+        ("float64", t(X10, F64), "dtype"),
+    ],
+    "06.2": [
+        ("no return", lc.minimize_no_return, "none"),
+        ("uphill", lc.minimize_ascent, "value"),
+        ("Keras 2's minimize", lc.minimize_keras2, "raised"),
+        ("first variable only", lc.minimize_first_variable_only, "value"),
+        ("ignores the optimizer: lr 0.1 by hand", lc.minimize_fixed_rate, "value"),
+        ("uses only the optimizer's learning rate", lc.minimize_plain_rate, "value"),
+        ("the loss after the step", lc.minimize_after_step, "value"),
+    ],
+    "06.3": [
+        ("2/a", 0.5, "value"),
+        ("1/(2a): the one-step rate", 0.125, "value"),
+        ("the chapter's a = 1", 1.0, "value"),
+        ("a stable rate, not the limit", 0.24, "value"),
+        ("a string", "0.25", "not_number"),
+        ("a vector", t([0.25]), "not_number"),
+        ("a 1-element array", np.array([0.25]), "not_number"),
+        ("nan", float("nan"), "value"),
+    ],
+    "06.4": [
+        ("float32: the plateau", t(0.99999857), "dtype"),
+        ("float64 Variable, float32 arithmetic", t(0.99999857, F64), "value"),
+        ("a Python float", 1.0 - 0.98**1000, "python_number"),
+        ("the minimum itself", t(1.0, F64), "value"),
+        ("999 steps", t(1.0 - 0.98**999, F64), "value"),
+        ("1001 steps", t(1.0 - 0.98**1001, F64), "value"),
+    ],
+    "07.1": [
+        ("an eager loop", lc.descend_eager, "not_graph"),
+        ("a Python loop, unrolled", lc.descend_unrolled, "unrolled"),
+        ("ignores the optimizer", lc.descend_fixed_rate, "value"),
+        ("the Variable, not a function", tf.Variable(3.0 - 3.0 * 0.8**50), "not_function"),
+    ],
+    "07.2": [
+        ("eager", lc.train_eager, "not_graph"),
+        ("no return", lc.train_no_return, "none"),
+        ("learning rate 0.01", lc.train_slow, "value"),
+        ("one step too few", lc.train_one_step_too_few, "value"),
+        ("ignores f", lc.train_fixed_target, "value"),
+        ("a lambda", lambda: 0, "not_graph"),
+    ],
+    "07.3": [
+        ("eager", lc.steps_eager, "not_graph"),
+        ("one too many", lc.steps_plus_one, "value"),
+        ("a float count", lc.steps_float, "dtype"),
+        ("x instead of the count", lc.steps_returns_x, "dtype"),
+        ("tolerance 0.1", lc.steps_loose, "value"),
+        ("uphill, capped", lc.steps_uphill_capped, "value"),
+    ],
+}
+
+GENERIC = [("None", None, "none"), ("a string", "an answer", None), ("an object", object(), None)]
+ROWS = [
+    pytest.param(ex, answer, kind, id=f"{ex}-{what}")
+    for ex, table in MISTAKES.items()
+    for what, answer, kind in table + GENERIC
+]
+
+
+def test_every_exercise_has_tables():
+    assert set(RIGHT) == set(checks.EXERCISES) == set(MISTAKES)
+    for exercise, table in MISTAKES.items():
+        assert len(table) >= 4 and any(kind == "value" for _, _, kind in table), exercise
+
+
+@pytest.mark.parametrize("exercise", sorted(checks.EXERCISES))
+def test_right_answers_pass(exercise):
+    for i, answer in enumerate(RIGHT[exercise]):
+        verdict = evaluate(exercise, answer, ("en", "zh")[i % 2])
+        assert verdict.status == CORRECT, verdict.message
+
+
+@pytest.mark.parametrize(("exercise", "answer", "kind"), ROWS)
+def test_no_wrong_answer_passes(exercise, answer, kind):
+    verdict = evaluate(exercise, answer, "en")
+    assert verdict.status == WRONG, verdict.message
+    if kind is not None:
+        assert verdict.kind == kind, verdict.message
+    assert "\n   Hint: " in verdict.message
+    shown = re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", verdict.message.split("\n")[0])
+    for value in expected_numbers(checks.EXERCISES[exercise].spec):
+        if abs(value) < 1e-12 or value in (1.0, 2.0, 3.0, 4.0):
+            continue  # small integers appear in exercise numbers and shapes
+        if any(math.isclose(v, value, rel_tol=1e-4) for v in numbers(answer)):
+            continue  # the learner's own value is shown back, and it is close to the answer
+        assert not any(math.isclose(float(s), value, rel_tol=1e-4) for s in shown), verdict.message
+
+
+def numbers(answer) -> list[float]:
+    """Every number in a learner's answer (tensors, arrays and tuples opened)."""
+    if isinstance(answer, (tuple, list)):
+        return [v for item in answer for v in numbers(item)]
+    try:
+        return [float(v) for v in np.ravel(np.asarray(answer, dtype=np.float64))]
+    except (TypeError, ValueError, OverflowError):
+        return []
+
+
+def expected_numbers(spec) -> list[float]:
+    if isinstance(spec, (engine.TensorAnswer, engine.NumberAnswer)):
+        return [float(v) for v in np.ravel(spec.value())]
+    if isinstance(spec, engine.TupleAnswer):
+        return [v for item in spec.items for v in expected_numbers(item)]
+    return []
+
+
+def test_verdicts_are_deterministic_and_translated():
+    for exercise, answer in (("02.4", lc.cube_slope_int), ("06.4", t(1.0 - 0.98**999, F64))):
+        en, zh = evaluate(exercise, answer, "en"), evaluate(exercise, answer, "zh")
+        assert en == evaluate(exercise, answer, "en")
+        assert zh.kind == en.kind and zh.message.startswith(f"✗ 练习 {exercise}：")
+        assert "\n   提示：" in zh.message
+
+
+def test_close_numbers_print_differently():
+    """06.4's tolerance is 1e-12: 999 and 1001 steps must not print the same number."""
+    got = {evaluate("06.4", t(1.0 - 0.98**n, F64)).message.split("\n")[0] for n in (999, 1001)}
+    assert len(got) == 2, got
+    huge = evaluate("05.2", 10**400).message
+    assert "(401 digits)" in huge and len(huge.split("\n")[0]) < 80
+
+
+def test_errors_in_a_tf_function_show_their_cause():
+    message = evaluate("05.3", lc.slope_float64).message.split("\n")[0]
+    assert "in user code" not in message and "float" in message, message
+    out_of_range = tf.function(lambda n: tf.gather(tf.ones([2]), n + 10))  # fails as it runs
+    message = evaluate("02.4", out_of_range).message.split("\n")[0]
+    assert message.endswith("InvalidArgumentError: indices = 12 is not in [0, 2)"), message
+
+
+@pytest.mark.parametrize("exercise", sorted(checks.EXERCISES))
+def test_placeholders_read_as_not_attempted(exercise):
+    for lang, mark in (("en", "… Exercise"), ("zh", "… 练习")):
+        verdict = evaluate(exercise, ..., lang)
+        assert verdict.status == NOT_ATTEMPTED and verdict.message.startswith(mark)
+
+
+def test_not_implemented_and_partial_tuples_read_as_not_attempted():
+    assert evaluate("06.2", lc.not_implemented).status == NOT_ATTEMPTED
+    assert evaluate("01.3", (..., ...)).status == NOT_ATTEMPTED
+
+
+def test_printing_learner_code_stays_out_of_the_verdict(capfd):
+    checks.check("05.1", lc.get_gradient_printing, lang="en")
+    out, err = capfd.readouterr()
+    assert out == "✓ Exercise 05.1: correct.\n" and err == ""
+
+
+# ----------------------------------------------------------------------------- time bound
+
+NEVER_ENDING = [
+    ("07.3", lc.steps_uncapped),  # lr = 1: x jumps between 0 and 2 for ever
+    ("07.3", lc.steps_uphill),
+    ("07.3", lc.steps_x_never_moves),
+    ("07.1", lc.descend_no_counter),  # a graph loop with state, its counter never moves
+    ("06.2", lc.minimize_forever),  # a Python loop
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer"), NEVER_ENDING)
+def test_never_ending_code_is_stopped_within_the_bound(exercise, answer, monkeypatch, capfd):
+    monkeypatch.setattr(guard, "TIME_BOUND_S", 1.0)
+    start = time.monotonic()
+    checks.check(exercise, answer, lang="en")
+    elapsed = time.monotonic() - start
+    out, err = capfd.readouterr()
+    assert out.startswith(f"✗ Exercise {exercise}: ") and "did not return within 1 s" in out
+    assert err == ""
+    assert elapsed < 3.0, elapsed
+    assert evaluate("07.3", lc.steps_ok).status == CORRECT  # TensorFlow still works after
+
+
+# ----------------------------------------------------------------------------- never raises
+
+JUNK = [
+    object(),
+    [],
+    (),
+    {},
+    "",
+    b"bytes",
+    1j,
+    [[1, 2], [3]],
+    lambda: 1 / 0,
+    type,
+    10**400,
+    float("inf"),
+    np.array([]),
+    tf.constant([]),
+    tf.constant("text"),
+    tf.ones([2, 2]),
+]
+
+
+@pytest.mark.parametrize("exercise", sorted(checks.EXERCISES))
+def test_a_check_never_raises(exercise, capsys):
+    for i, answer in enumerate(JUNK):
+        checks.check(exercise, answer, lang=("en", "zh")[i % 2])
+        out = capsys.readouterr().out
+        assert re.match(r"[✗…] (Exercise|练习) ", out) and out.endswith("\n"), out
+
+
+def test_unknown_exercise_and_language(capsys):
+    assert evaluate("99.9", 1).status == checks.UNKNOWN
+    assert evaluate(None, 1).status == checks.UNKNOWN
+    for lang in ("fr", None, "EN"):
+        checks.check("01.1", t(6.0), lang=lang)
+        out = capsys.readouterr().out
+        assert out.startswith("⚠ Exercise 01.1 was not checked: lang must be one of"), out
+
+
+def test_messages_and_hints_in_both_languages():
+    tables = [t for name, t in i18n.tables().items() if name.startswith("autodiff_course.checks")]
+    assert len(tables) == 8  # messages and ch01-ch07
+    for table in tables:
+        for key, text in table.items():
+            assert set(text) == {"en", "zh"}, key
+            assert placeholders(text["en"]) == placeholders(text["zh"]), key
+            assert re.search(r"[\u4e00-\u9fff]", text["zh"]), key
+            assert not re.search(r"[\u4e00-\u9fff）], ", text["zh"]), key  # "，" in Chinese
+            assert not re.search(r"[\u2705\u274c\u23f3\ufe0f]", text["en"] + text["zh"]), key
+    for exercise, ex in checks.EXERCISES.items():
+        assert ex.hints[""]["en"] and ex.hints[""]["zh"], exercise
