@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from autodiff_course import i18n
-from autodiff_course._draft_explorer import Explorer, set_tooltip
+from autodiff_course.explorers import base
+from autodiff_course.explorers.canvas import figure_lang
 from autodiff_course.minitape import Tape, Value, backward, describe
-from autodiff_course.plotting import can_draw_chinese, course_rc
+from autodiff_course.plotting import course_rc
 
 
 def png(canvas) -> bytes:
@@ -84,20 +84,19 @@ TEXT = i18n.strings(
     },
 )
 
-TRACES: Counter = Counter()  # traces of the tf.GradientTape core, per dtype
+CORE = "tape_graph"
+_TRACES = base.trace_counter(CORE)  # traces of the tf.GradientTape core, per dtype
 _CORE = {}
 
 
 def _tf_core():
     """The four gradients of f from tf.GradientTape, compiled once (float64 tensors)."""
     if "core" not in _CORE:
-        from autodiff_course.environment import import_tensorflow_quietly
-
-        tf = import_tensorflow_quietly()
+        tf = base.tf()
 
         @tf.function(autograph=False)
         def gradients(a, b, c, x):
-            TRACES[x.dtype.name] += 1  # Python code: runs only while tracing
+            _TRACES[x.dtype.name] += 1  # Python code: runs only while tracing
             with tf.GradientTape() as tape:
                 tape.watch([a, b, c, x])
                 f = a * x**2 + b * x + c
@@ -105,10 +104,6 @@ def _tf_core():
 
         _CORE["core"] = gradients
     return _CORE["core"]
-
-
-def trace_counts() -> dict[str, int]:
-    return dict(TRACES)
 
 
 @dataclass
@@ -168,7 +163,7 @@ def _g(v: float) -> str:
 class TapeModel:
     """compute / render / describe / status for the tape explorer."""
 
-    core = "tape_graph"
+    core = CORE
 
     def __init__(self, lang: str = "en"):
         self.lang = i18n.language(lang)
@@ -272,7 +267,7 @@ class TapeModel:
     @property
     def figure_lang(self) -> str:
         """Chinese figure text only where a font can draw it; English otherwise."""
-        return "zh" if self.lang == "zh" and can_draw_chinese() else "en"
+        return figure_lang(self.lang)
 
     def render(self, result: TapeValues) -> bytes:
         if result.problem is not None:
@@ -311,7 +306,7 @@ class TapeModel:
         return buffer.getvalue()
 
 
-def tape_explorer(lang: str = "en") -> Explorer:
+def tape_explorer(lang: str = "en") -> base.Explorer:
     """Sliders a, b, c, x: the graph the own tape records, with values and adjoints."""
     import ipywidgets as w
 
@@ -323,6 +318,6 @@ def tape_explorer(lang: str = "en") -> Explorer:
             continuous_update=True, style={"description_width": "105px"},
             layout=w.Layout(width="330px"),
         )  # fmt: skip
-        set_tooltip(control, i18n.text(TEXT, f"tip_{name}", lang))
+        base.set_tooltip(control, i18n.text(TEXT, f"tip_{name}", lang))
         controls[name] = control
-    return Explorer(TapeModel(lang), controls, lang)
+    return base.Explorer(TapeModel(lang), controls, lang)

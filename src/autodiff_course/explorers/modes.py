@@ -1,4 +1,4 @@
-"""Forward mode against reverse mode, measured (introduced in chapter 10).
+"""The modes explorer (chapter 10): forward mode against reverse mode, measured.
 
 Chapter 10 builds a full Jacobian two ways: column by column with n Jacobian–vector products
 (forward mode) and row by row with m vector–Jacobian products (reverse mode). `measure_grid`
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from autodiff_course import i18n
-from autodiff_course._draft_explorer import Explorer, set_tooltip
+from autodiff_course.explorers import base
+from autodiff_course.explorers.canvas import figure_lang
 
 TEXT = i18n.strings(
     __name__,
@@ -81,6 +82,8 @@ TEXT = i18n.strings(
 )
 
 FORWARD_COLOUR, REVERSE_COLOUR = "#0969da", "#cf222e"
+CORE = "modes"
+_TRACES = base.trace_counter(CORE)  # the traces of the two Jacobian builders measured
 
 
 def median_seconds(fn, args, repeats=7):
@@ -114,6 +117,10 @@ def measure_grid(forward, reverse, inputs, sizes, repeats=7):
             args = inputs(n, m)
             fwd[i, j] = median_seconds(forward, args, repeats)
             rev[i, j] = median_seconds(reverse, args, repeats)
+    for fn in (forward, reverse):  # what the explorer's status line reports
+        if hasattr(fn, "experimental_get_tracing_count"):
+            name = getattr(fn, "__name__", "builder")
+            _TRACES[name] = fn.experimental_get_tracing_count()
     return ModesGrid(sizes, fwd, rev)
 
 
@@ -187,11 +194,11 @@ class ModesResult:
 class ModesModel:
     """compute / render / describe over a measured grid: a look-up, no TensorFlow work."""
 
-    core = "modes"
+    core = CORE
 
     def __init__(self, grid: ModesGrid | None, lang: str = "en"):
         self.grid = grid
-        self.lang = i18n.language(lang)  # the figure's labels
+        self.lang = i18n.language(lang)
         measured = grid is not None and np.isfinite(grid.forward).any()
         self.rule = fit_rule(grid) if measured else None
         self._figure = None
@@ -286,7 +293,7 @@ class ModesModel:
         self._figure = (fig, axes, artists, lang)
 
     def render(self, result: ModesResult) -> bytes:
-        lang = self.lang
+        lang = figure_lang(self.lang)  # Chinese labels only where a font can draw them
         if self._figure is None or self._figure[3] != lang:
             self._build(lang)
         fig, axes, artists, _ = self._figure
@@ -322,7 +329,7 @@ class ModesModel:
         return buffer.getvalue()
 
 
-def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None) -> Explorer:
+def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None) -> base.Explorer:
     """Sliders n and m (powers of two, so a log scale) over the measured grid."""
     import ipywidgets as w
 
@@ -339,6 +346,6 @@ def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None) -> 
             style={"description_width": "105px"},
             layout=w.Layout(width="330px"),
         )
-        set_tooltip(control, i18n.text(TEXT, f"tip_{name}", lang))
+        base.set_tooltip(control, i18n.text(TEXT, f"tip_{name}", lang))
         controls[name] = control
-    return Explorer(model, controls, lang)
+    return base.Explorer(model, controls, lang)
