@@ -56,6 +56,9 @@ class Value:
     def __rsub__(self, other):
         return lift(other) - self
 
+    def __rtruediv__(self, other):
+        return lift(other) * self**-1
+
 
 def lift(x):
     """A plain number becomes a constant Value (named after its value); a Value stays itself."""

@@ -20,17 +20,18 @@ import numpy as np
 from autodiff_course import i18n
 from autodiff_course.explorers import base
 from autodiff_course.explorers.canvas import figure_lang
+from autodiff_course.plotting import course_rc
 
 TEXT = i18n.strings(
     __name__,
     {
         "forward": {
-            "en": "forward: {n} JVPs (one per input) = {t} ms",
-            "zh": "前向模式：{n} 次 JVP（每个输入一次）= {t} ms",
+            "en": "forward, n = {n} JVPs (one per input): {t} ms",
+            "zh": "前向模式，n = {n} 次 JVP（每个输入一次）：{t} ms",
         },
         "reverse": {
-            "en": "reverse: {m} VJPs (one per output) = {t} ms",
-            "zh": "反向模式：{m} 次 VJP（每个输出一次）= {t} ms",
+            "en": "reverse, m = {m} VJPs (one per output): {t} ms",
+            "zh": "反向模式，m = {m} 次 VJP（每个输出一次）：{t} ms",
         },
         "rule": {
             "en": "rule fitted to all {cells} cells: forward ≈ {f0} + {f1}·n ms, "
@@ -263,12 +264,11 @@ class ModesModel:
     # -- the figure: built once, then only the data and labels change
 
     def _build(self, lang):
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(8.4, 3.3), dpi=80)
+        FigureCanvasAgg(fig)
         axes = fig.subplots(1, 2, sharey=True)
         artists = {}
         for k, ax in enumerate(axes):
@@ -290,10 +290,20 @@ class ModesModel:
             fontsize=8, loc="upper left",
         )  # fmt: skip
         fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.16, wspace=0.06)
+        # shown instead of the measurements when there are none for these sizes
+        artists["problem"] = fig.text(
+            0.5, 0.55, "", ha="center", va="center", wrap=True, fontsize=11, color="#cf222e"
+        )
         self._figure = (fig, axes, artists, lang)
 
     def render(self, result: ModesResult) -> bytes:
+        import matplotlib as mpl
+
         lang = figure_lang(self.lang)  # Chinese labels only where a font can draw them
+        with mpl.rc_context(course_rc(lang)):
+            return self._render(result, lang)
+
+    def _render(self, result: ModesResult, lang: str) -> bytes:
         if self._figure is None or self._figure[3] != lang:
             self._build(lang)
         fig, axes, artists, _ = self._figure
@@ -318,10 +328,12 @@ class ModesModel:
             everything = np.concatenate([grid.forward.ravel(), grid.reverse.ravel()]) * 1e3
             everything = everything[np.isfinite(everything) & (everything > 0)]
             axes[0].set_ylim(everything.min() / 1.5, everything.max() * 1.5)
+            artists["problem"].set_text("")
         else:
             for k in (0, 1):
                 for name in ("forward", "reverse", "forward_rule", "reverse_rule"):
                     artists[k][name].set_data([], [])
+            artists["problem"].set_text(self.status(result, lang)[1])
         axes[0].set_xlabel(i18n.text(TEXT, "xlabel_n", lang, m=result.m))
         axes[1].set_xlabel(i18n.text(TEXT, "xlabel_m", lang, n=result.n))
         buffer = io.BytesIO()
