@@ -1,4 +1,5 @@
-"""Slider explorers: the tangent line (chapters 01 and 03) and gradient descent (06 and 07).
+"""Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
+against reverse mode (10) and the recorded graph of a tape (11).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -28,6 +29,14 @@ from autodiff_course.explorers.descent import (
     descent_path,
     descent_report,
 )
+from autodiff_course.explorers.modes import (
+    ModesGrid,
+    ModesModel,
+    crossover,
+    fit_rule,
+    measure_grid,
+    modes_explorer,
+)
 from autodiff_course.explorers.regimes import Status, descent_status
 from autodiff_course.explorers.tangent import (
     TangentFigure,
@@ -39,6 +48,7 @@ from autodiff_course.explorers.tangent import (
     tangent_report,
     tangent_values,
 )
+from autodiff_course.explorers.tape_graph import TapeModel, TapeValues, tape_explorer, tape_values
 
 __all__ = [
     "DTYPES",
@@ -48,20 +58,30 @@ __all__ = [
     "DescentResult",
     "Explorer",
     "Model",
+    "ModesGrid",
+    "ModesModel",
     "Status",
     "TangentFigure",
     "TangentModel",
     "TangentValues",
+    "TapeModel",
+    "TapeValues",
+    "crossover",
     "descent_core",
     "descent_explorer",
     "descent_lines",
     "descent_path",
     "descent_report",
     "descent_status",
+    "fit_rule",
+    "measure_grid",
+    "modes_explorer",
     "tangent_core",
     "tangent_explorer",
     "tangent_lines",
     "tangent_report",
     "tangent_values",
+    "tape_explorer",
+    "tape_values",
     "trace_counts",
 ]
