@@ -148,7 +148,7 @@ def test_chapter_opens_and_closes_the_same_way(path):
     lang = path.parent.name
     words = {
         "en": ("**After this notebook you can**", "**Time:**", "## Key points"),
-        "zh": ("**学完本节，你将能够**", "**用时**：", "## 本节要点"),
+        "zh": ("**学完本章，你将能够**", "**用时**：", "## 本章要点"),
     }[lang]
     for word in words:
         assert word in text, f"missing {word!r}"

@@ -19,6 +19,7 @@ from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evalua
 from autodiff_course.i18n import placeholders  # noqa: E402
 
 from . import learner_code as lc  # noqa: E402
+from . import learner_code_ch10_ch11 as lc1011  # noqa: E402
 
 F32, F64 = tf.float32, tf.float64
 
@@ -308,6 +309,9 @@ MISTAKES = {
     ],
 }
 
+RIGHT.update(lc1011.RIGHT)
+MISTAKES.update(lc1011.MISTAKES)
+
 GENERIC = [("None", None, "none"), ("a string", "an answer", None), ("an object", object(), None)]
 ROWS = [
     pytest.param(ex, answer, kind, id=f"{ex}-{what}")
@@ -470,7 +474,8 @@ def test_unknown_exercise_and_language(capsys):
 
 def test_messages_and_hints_in_both_languages():
     tables = [t for name, t in i18n.tables().items() if name.startswith("autodiff_course.checks")]
-    assert len(tables) == 9  # messages, ch01-ch07 and ch12
+    chapters = {exercise.split(".")[0] for exercise in checks.EXERCISES}
+    assert len(tables) == 1 + len(chapters)  # messages and one per chapter
     for table in tables:
         for key, text in table.items():
             assert set(text) == {"en", "zh"}, key

@@ -120,5 +120,15 @@ MESSAGES = strings(
             "en": "the check could not read your answer ({name}: {message}).",
             "zh": "检查程序无法读取你的答案（{name}：{message}）。",
         },
+        # answers on chapter 11's own tape (autodiff_course.minitape), not tensors
+        "not_value": {
+            "en": "got a value of type {type}, not a Value of the chapter's tape.",
+            "zh": "得到的是 {type} 类型的值，而不是本章磁带的 Value。",
+        },
+        "not_recorded": {
+            "en": "the tape did not record the result, so the backward pass cannot reach the "
+            "input.",
+            "zh": "磁带没有记录这个结果，所以反向传播到不了输入。",
+        },
     },
 )

@@ -1,4 +1,5 @@
-"""Slider explorers: tangent line (chapters 01, 03), gradient descent (06, 07), the fit (12).
+"""Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
+against reverse mode (10), the recorded graph of a tape (11) and fitting a line with SGD (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -39,6 +40,14 @@ from autodiff_course.explorers.fit import (
     fit_path,
     fit_report,
 )
+from autodiff_course.explorers.modes import (
+    ModesGrid,
+    ModesModel,
+    crossover,
+    fit_rule,
+    measure_grid,
+    modes_explorer,
+)
 from autodiff_course.explorers.regimes import Status, descent_status
 from autodiff_course.explorers.tangent import (
     TangentFigure,
@@ -50,6 +59,7 @@ from autodiff_course.explorers.tangent import (
     tangent_report,
     tangent_values,
 )
+from autodiff_course.explorers.tape_graph import TapeModel, TapeValues, tape_explorer, tape_values
 
 __all__ = [
     "DTYPES",
@@ -62,10 +72,15 @@ __all__ = [
     "FitModel",
     "FitResult",
     "Model",
+    "ModesGrid",
+    "ModesModel",
     "Status",
     "TangentFigure",
     "TangentModel",
     "TangentValues",
+    "TapeModel",
+    "TapeValues",
+    "crossover",
     "descent_core",
     "descent_explorer",
     "descent_lines",
@@ -78,10 +93,15 @@ __all__ = [
     "fit_lines",
     "fit_path",
     "fit_report",
+    "fit_rule",
+    "measure_grid",
+    "modes_explorer",
     "tangent_core",
     "tangent_explorer",
     "tangent_lines",
     "tangent_report",
     "tangent_values",
+    "tape_explorer",
+    "tape_values",
     "trace_counts",
 ]
