@@ -110,18 +110,24 @@ def main(argv: list[str] | None = None) -> int:
     t_median, t_p95 = _summary(time_updates(tangent, args.updates, rng, {}))
     print(f"tangent explorer: median {t_median:.1f} ms, p95 {t_p95:.1f} ms per update")
 
+    fit = explorers.fit_explorer("en")
+    f_median, f_p95 = _summary(time_updates(fit, args.updates, rng, {}))
+    print(f"fit explorer (chapter 12): median {f_median:.1f} ms, p95 {f_p95:.1f} ms per update "
+          f"({fit.model.figure.full_draws} of {fit.updates} updates had to redraw axes)")
+
     counts = explorers.trace_counts()
-    print(f"traces: descent {counts['descent']}, tangent {counts['tangent']}")
+    print(f"traces: descent {counts['descent']}, tangent {counts['tangent']}, fit {counts['fit']}")
 
     eager_s, graph_s = eager_vs_graph()
     print(f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
           f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×")
 
     checks = {
-        f"median ≤ {TARGET_MEDIAN_MS:g} ms": median <= TARGET_MEDIAN_MS,
-        f"p95 ≤ {TARGET_P95_MS:g} ms": p95 <= TARGET_P95_MS,
+        f"median ≤ {TARGET_MEDIAN_MS:g} ms": max(median, f_median) <= TARGET_MEDIAN_MS,
+        f"p95 ≤ {TARGET_P95_MS:g} ms": max(p95, f_p95) <= TARGET_P95_MS,
         "one trace per dtype": counts["descent"] == {"float32": 1, "float64": 1}
-        and counts["tangent"] == {"float32": 1},
+        and counts["tangent"] == {"float32": 1}
+        and counts["fit"] == {"float32": 1},
     }
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'FAIL'} {name}")

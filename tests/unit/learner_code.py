@@ -356,3 +356,133 @@ def steps_eager(learning_rate):
 
 def sgd(lr=0.1):
     return keras.optimizers.SGD(learning_rate=lr)
+
+
+# ----------------------------------------------------------------------------- chapter 12
+
+
+def _mse_step(model, optimizer, x, y, sign=1.0, reduce=tf.reduce_mean, variables=None):
+    variables = model.trainable_variables if variables is None else variables
+    with tf.GradientTape() as tape:
+        loss = reduce(tf.square(model(x) - y))
+    grads = tape.gradient(loss, variables)
+    optimizer.apply_gradients([(sign * g, v) for g, v in zip(grads, variables, strict=True)])
+    return loss
+
+
+def train_step_ok(model, optimizer, x, y):
+    return _mse_step(model, optimizer, x, y)
+
+
+def train_step_ascent(model, optimizer, x, y):
+    return _mse_step(model, optimizer, x, y, sign=-1.0)
+
+
+def train_step_sum(model, optimizer, x, y):  # the sum, not the mean: steps 24 times larger
+    return _mse_step(model, optimizer, x, y, reduce=tf.reduce_sum)
+
+
+def train_step_no_update(model, optimizer, x, y):
+    return tf.reduce_mean(tf.square(model(x) - y))
+
+
+def train_step_loss_after(model, optimizer, x, y):
+    _mse_step(model, optimizer, x, y)
+    return tf.reduce_mean(tf.square(model(x) - y))
+
+
+def train_step_first_layer_only(model, optimizer, x, y):
+    return _mse_step(model, optimizer, x, y, variables=model.trainable_variables[:2])
+
+
+def train_step_fixed_rate(model, optimizer, x, y):  # ignores the optimizer: SGD 0.05 by hand
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    for g, v in zip(grads, model.trainable_variables, strict=True):
+        v.assign_sub(0.05 * g)
+    return loss
+
+
+def train_step_mae(model, optimizer, x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.abs(model(x) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+    return loss
+
+
+def train_both_ok(model_a, model_b, x, y, steps):
+    opt_a = keras.optimizers.Adam(learning_rate=0.01)
+    opt_b = keras.optimizers.Adam(learning_rate=0.01)
+    for _ in range(steps):
+        train_step_ok(model_a, opt_a, x, y)
+        train_step_ok(model_b, opt_b, x, y)
+
+
+def train_both_shared(model_a, model_b, x, y, steps):  # the bug: ValueError on model_b
+    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    for _ in range(steps):
+        train_step_ok(model_a, optimizer, x, y)
+        train_step_ok(model_b, optimizer, x, y)
+
+
+def train_both_fresh_each_step(model_a, model_b, x, y, steps):  # Adam's moments start over
+    for _ in range(steps):
+        train_step_ok(model_a, keras.optimizers.Adam(learning_rate=0.01), x, y)
+        train_step_ok(model_b, keras.optimizers.Adam(learning_rate=0.01), x, y)
+
+
+def train_both_a_only(model_a, model_b, x, y, steps):
+    opt_a = keras.optimizers.Adam(learning_rate=0.01)
+    for _ in range(steps):
+        train_step_ok(model_a, opt_a, x, y)
+
+
+def train_both_sgd(model_a, model_b, x, y, steps):
+    opt_a, opt_b = keras.optimizers.SGD(0.01), keras.optimizers.SGD(0.01)
+    for _ in range(steps):
+        train_step_ok(model_a, opt_a, x, y)
+        train_step_ok(model_b, opt_b, x, y)
+
+
+def train_both_one_step_short(model_a, model_b, x, y, steps):
+    train_both_ok(model_a, model_b, x, y, steps - 1)
+
+
+def scaled_gradients_ok(loss_fn, variables, scale):
+    with tf.GradientTape() as tape:
+        scaled_loss = loss_fn() * scale
+    return [g / scale for g in tape.gradient(scaled_loss, variables)]
+
+
+def scaled_gradients_tuple(loss_fn, variables, scale):
+    return tuple(scaled_gradients_ok(loss_fn, variables, scale))
+
+
+def scaled_gradients_unscaled(loss_fn, variables, scale):  # no scaling: float16 underflows
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    return tape.gradient(loss, variables)
+
+
+def scaled_gradients_no_division(loss_fn, variables, scale):
+    with tf.GradientTape() as tape:
+        scaled_loss = loss_fn() * scale
+    return tape.gradient(scaled_loss, variables)
+
+
+def scaled_gradients_too_late(loss_fn, variables, scale):  # scales after the backward pass
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    return [g * scale / scale for g in tape.gradient(loss, variables)]
+
+
+def scaled_gradients_divided_loss(loss_fn, variables, scale):
+    with tf.GradientTape() as tape:
+        scaled_loss = loss_fn() / scale
+    return [g * scale for g in tape.gradient(scaled_loss, variables)]
+
+
+def scaled_gradients_first_only(loss_fn, variables, scale):
+    return scaled_gradients_ok(loss_fn, variables[:1], scale)

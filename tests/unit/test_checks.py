@@ -61,6 +61,10 @@ RIGHT = {
     "07.1": [lc.descend_ok],
     "07.2": [lc.train_ok],
     "07.3": [lc.steps_ok],
+    "12.1": [33, 33.0, np.int64(33), t(33, tf.int32)],
+    "12.2": [lc.train_step_ok],
+    "12.3": [lc.train_both_ok],
+    "12.4": [lc.scaled_gradients_ok, lc.scaled_gradients_tuple],
 }
 
 # exercise -> [(what the learner did, answer, what the check must say is wrong)]. The rows with
@@ -270,6 +274,38 @@ MISTAKES = {
         ("x instead of the count", lc.steps_returns_x, "dtype"),
         ("tolerance 0.1", lc.steps_loose, "value"),
         ("uphill, capped", lc.steps_uphill_capped, "value"),
+    ],
+    "12.1": [
+        ("kernels only, biases forgotten", 24, "value"),
+        ("biases only", 9, "value"),
+        ("len(model.trainable_variables)", 4, "value"),
+        ("the first layer only", 24, "value"),
+        ("a float that is not whole", 33.5, "not_integer"),
+        ("the list of variables", [1, 2], "not_number"),
+    ],
+    "12.2": [
+        ("gradient ascent", lc.train_step_ascent, "value"),
+        ("the sum, not the mean", lc.train_step_sum, "value"),
+        ("no update", lc.train_step_no_update, "value"),
+        ("the loss after the update", lc.train_step_loss_after, "value"),
+        ("the first layer only", lc.train_step_first_layer_only, "value"),
+        ("ignores the optimizer (SGD 0.05 by hand)", lc.train_step_fixed_rate, "value"),
+        ("mean absolute error", lc.train_step_mae, "value"),
+        ("a model, not a function", keras.Sequential(), None),
+    ],
+    "12.3": [
+        ("one optimizer for both", lc.train_both_shared, "raised"),
+        ("a fresh optimizer every step", lc.train_both_fresh_each_step, "value"),
+        ("model_b never trained", lc.train_both_a_only, "value"),
+        ("SGD instead of Adam", lc.train_both_sgd, "value"),
+        ("one step short", lc.train_both_one_step_short, "value"),
+    ],
+    "12.4": [
+        ("no scaling: float16 underflows", lc.scaled_gradients_unscaled, "value"),
+        ("not divided by the scale", lc.scaled_gradients_no_division, "value"),
+        ("scaled after the backward pass", lc.scaled_gradients_too_late, "value"),
+        ("loss divided, gradients multiplied", lc.scaled_gradients_divided_loss, "value"),
+        ("gradients of the first variable only", lc.scaled_gradients_first_only, "not_sequence"),
     ],
 }
 

@@ -1,5 +1,5 @@
 """Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
-against reverse mode (10) and the recorded graph of a tape (11).
+against reverse mode (10), the recorded graph of a tape (11) and fitting a line with SGD (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -29,6 +29,17 @@ from autodiff_course.explorers.descent import (
     descent_path,
     descent_report,
 )
+from autodiff_course.explorers.fit import (
+    FitFigure,
+    FitModel,
+    FitResult,
+    fit_core,
+    fit_data,
+    fit_explorer,
+    fit_lines,
+    fit_path,
+    fit_report,
+)
 from autodiff_course.explorers.modes import (
     ModesGrid,
     ModesModel,
@@ -57,6 +68,9 @@ __all__ = [
     "DescentModel",
     "DescentResult",
     "Explorer",
+    "FitFigure",
+    "FitModel",
+    "FitResult",
     "Model",
     "ModesGrid",
     "ModesModel",
@@ -73,6 +87,12 @@ __all__ = [
     "descent_path",
     "descent_report",
     "descent_status",
+    "fit_core",
+    "fit_data",
+    "fit_explorer",
+    "fit_lines",
+    "fit_path",
+    "fit_report",
     "fit_rule",
     "measure_grid",
     "modes_explorer",

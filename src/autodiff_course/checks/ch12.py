@@ -1,0 +1,234 @@
+"""Chapter 12 · From a parabola to a model: exercises 12.1-12.4 (answers, hints, trials).
+
+The trials build their own small models with seeded initializers (the learner's global random
+state is left alone), run the learner's function next to a reference on hidden data, and compare
+every weight afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autodiff_course.checks.engine import (
+    Exercise,
+    FunctionAnswer,
+    NumberAnswer,
+    TensorAnswer,
+    Wrong,
+    judge_call,
+    scalar,
+)
+from autodiff_course.i18n import strings
+
+HINTS = strings(
+    __name__,
+    {
+        "12.1": {
+            "en": "Add up the sizes of all arrays in `model.trainable_variables`: every layer has "
+            "a kernel (inputs × units) and a bias (units), e.g. "
+            "`sum(int(np.prod(v.shape)) for v in model.trainable_variables)`.",
+            "zh": "把 `model.trainable_variables` 中所有数组的大小加起来：每一层都有一个 kernel"
+            "（输入数 × 单元数）和一个偏置（单元数），例如 "
+            "`sum(int(np.prod(v.shape)) for v in model.trainable_variables)`。",
+        },
+        "12.2": {
+            "en": "Inside `with tf.GradientTape() as tape:` compute the mean squared error of "
+            "`model(x)` against `y`; take `tape.gradient(loss, model.trainable_variables)`, pass "
+            "`zip(grads, model.trainable_variables)` to the `optimizer` you were given, and "
+            "return the loss computed before the update.",
+            "zh": "在 `with tf.GradientTape() as tape:` 中计算 `model(x)` 与 `y` 的均方误差；"
+            "求 `tape.gradient(loss, model.trainable_variables)`，把 "
+            "`zip(grads, model.trainable_variables)` 交给传进来的 `optimizer`，"
+            "并返回更新之前算出的损失。",
+        },
+        "12.3": {
+            "en": "Create two optimizers, `keras.optimizers.Adam(learning_rate=0.01)` for each "
+            "model, once, before the loop; then each step trains model_a with the first and "
+            "model_b with the second.",
+            "zh": "在循环之前只创建一次优化器：为每个模型各建一个 "
+            "`keras.optimizers.Adam(learning_rate=0.01)`；然后每一步用第一个训练 model_a，"
+            "用第二个训练 model_b。",
+        },
+        "12.3.raised": {
+            "en": "A Keras 3 optimizer accepts only the variables it was built with: the "
+            "second model needs an optimizer of its own.",
+            "zh": "Keras 3 的优化器只接受构建时的那组变量：第二个模型需要自己的优化器。",
+        },
+        "12.4": {
+            "en": "On the tape, multiply the loss by `scale` before taking the gradient, then "
+            "divide every gradient by `scale` (`[g / scale for g in grads]`). Scaling after the "
+            "gradient is too late: the float16 part of the backward pass has already run.",
+            "zh": "在磁带中先把损失乘以 `scale` 再求梯度，然后把每个梯度除以 `scale`"
+            "（`[g / scale for g in grads]`）。求完梯度再缩放就太晚了："
+            "反向传播中 float16 的那部分已经算完了。",
+        },
+    },
+)
+
+
+# ----------------------------------------------------------------------------- 12.1
+
+
+def count_numbers() -> int:
+    """12.1: Dense(8) on 2 inputs, then Dense(1): 2·8 + 8 + 8·1 + 1."""
+    return 2 * 8 + 8 + 8 * 1 + 1
+
+
+# ----------------------------------------------------------------------------- models and data
+
+
+def _network(inputs: int, units: int, seed: int):
+    """A small tanh network whose weights depend only on `seed` (no global random state)."""
+    import keras
+
+    def init(offset):
+        return keras.initializers.GlorotUniform(seed=seed + offset)
+
+    # named, so that an error message that names a variable reads the same in every session
+    return keras.Sequential(
+        [
+            keras.Input(shape=(inputs,)),
+            keras.layers.Dense(units, "tanh", kernel_initializer=init(0), name="hidden"),
+            keras.layers.Dense(1, kernel_initializer=init(1), bias_initializer="ones", name="out"),
+        ],
+        name=f"network_{seed}",
+    )
+
+
+def _data(inputs: int, seed: int):
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2.0, 2.0, size=(24, inputs)).astype(np.float32)
+    y = (np.sin(x).sum(axis=1, keepdims=True) + 0.5).astype(np.float32)
+    return tf.constant(x), tf.constant(y)
+
+
+def reference_step(model, optimizer, x, y):
+    """The step 12.2 asks for."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+    return loss
+
+
+def _same_weights(model, reference, shown: str) -> None:
+    import tensorflow as tf
+
+    for i, (v, r) in enumerate(
+        zip(model.trainable_variables, reference.trainable_variables, strict=True)
+    ):
+        want = r.numpy()
+        spec = TensorAnswer(lambda want=want: want, "float32", tuple(want.shape), 1e-5, 1e-6)
+        # a Keras 3 variable is not a tf.Variable: judge its value
+        judge_call(spec, f"{shown}; model.trainable_variables[{i}]", tf.convert_to_tensor(v))
+
+
+# ----------------------------------------------------------------------------- 12.2
+
+
+def _trial_train_step(run: Callable[..., Any], fn: Callable) -> None:
+    """12.2: train_step(model, optimizer, x, y): one MSE step with *that* optimizer; the loss.
+
+    SGD and Adam on two architectures, two steps each: a step that ignores the optimizer, gets
+    the sign wrong, sums instead of averaging, or returns the loss after the update fails.
+    """
+    import keras
+
+    cases = [
+        (3, 4, 11, lambda: keras.optimizers.SGD(learning_rate=0.05), "SGD(0.05)"),
+        (2, 6, 23, lambda: keras.optimizers.Adam(learning_rate=0.01), "Adam(0.01)"),
+    ]
+    for inputs, units, seed, make_optimizer, name in cases:
+        x, y = _data(inputs, seed)
+        model, reference = _network(inputs, units, seed), _network(inputs, units, seed)
+        optimizer, reference_optimizer = make_optimizer(), make_optimizer()
+        for step in (1, 2):
+            shown = f"train_step(model, {name}, x, y) (step {step})"
+            loss = run(model, optimizer, x, y)
+            want = float(reference_step(reference, reference_optimizer, x, y))
+            judge_call(scalar(want, rtol=1e-5, atol=1e-6), shown, loss)
+        _same_weights(model, reference, f"2 × train_step(model, {name}, x, y)")
+
+
+# ----------------------------------------------------------------------------- 12.3
+
+
+def _trial_train_both(run: Callable[..., Any], fn: Callable) -> None:
+    """12.3: train_both(model_a, model_b, x, y, steps): each model, its own Adam(0.01)."""
+    import keras
+
+    x, y = _data(2, 5)
+    for steps in (3, 6):
+        a, b = _network(2, 5, 31), _network(2, 3, 41)
+        ref_a, ref_b = _network(2, 5, 31), _network(2, 3, 41)
+        opt_a = keras.optimizers.Adam(learning_rate=0.01)
+        opt_b = keras.optimizers.Adam(learning_rate=0.01)
+        run(a, b, x, y, steps)
+        for _ in range(steps):
+            reference_step(ref_a, opt_a, x, y)
+            reference_step(ref_b, opt_b, x, y)
+        shown = f"train_both(model_a, model_b, x, y, {steps})"
+        _same_weights(a, ref_a, shown + "; model_a")
+        _same_weights(b, ref_b, shown + "; model_b")
+
+
+# ----------------------------------------------------------------------------- 12.4
+
+
+def _trial_scaled_gradients(run: Callable[..., Any], fn: Callable) -> None:
+    """12.4: scaled_gradients(loss_fn, variables, scale): gradients of loss·scale, ÷ scale.
+
+    A float16 gradient that underflows without scaling (the true value 3e-8·k), a large one
+    that shows a missing division, and scale 1 on a float32 loss.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    def as_list(result, n):
+        if isinstance(result, (list, tuple)) and len(result) == n:
+            return list(result)
+        raise Wrong("not_sequence", type=type(result).__name__, want=n)
+
+    for k, scale in ((3.0, 2.0**15), (5.0, 2.0**12)):
+        w = tf.Variable(2.0)
+
+        def tiny(w=w, k=k):  # d loss / d w = 1e-8 · k, through a float16 product
+            h = tf.cast(w, tf.float16) * tf.constant(k, tf.float16)
+            return 1e-8 * tf.cast(h, tf.float32)
+
+        shown = f"scaled_gradients(loss_fn, [w], {scale:g})"
+        (g,) = as_list(run(tiny, [w], scale), 1)
+        judge_call(scalar(1e-8 * k, rtol=2e-3, atol=0.0), shown, g)
+
+    u, v = tf.Variable([1.0, -2.0]), tf.Variable(0.5)
+
+    def big():  # float16 compute, gradients of order 1..10
+        u16, v16 = tf.cast(u, tf.float16), tf.cast(v, tf.float16)
+        out = tf.reduce_sum(u16 * u16) * v16 + 3.0 * v16
+        return tf.cast(out, tf.float32)
+
+    grads = as_list(run(big, [u, v], 256.0), 2)
+    shown = "scaled_gradients(loss_fn, [u, v], 256)"
+    want_u = np.array([2 * 1.0 * 0.5, 2 * -2.0 * 0.5], dtype=np.float32)
+    judge_call(TensorAnswer(lambda: want_u, "float32", (2,), 1e-3, 1e-4), shown + "[0]", grads[0])
+    judge_call(scalar(5.0 + 3.0, rtol=1e-3, atol=1e-4), shown + "[1]", grads[1])
+
+    x = tf.Variable(3.0)
+    (g,) = as_list(run(lambda: x * x, [x], 1.0), 1)
+    judge_call(scalar(6.0), "scaled_gradients(lambda: x * x, [x], 1) with x = 3", g)
+
+
+EXERCISES = {
+    "12.1": Exercise(NumberAnswer(count_numbers, integer=True), {"": HINTS["12.1"]}),
+    "12.2": Exercise(FunctionAnswer(_trial_train_step), {"": HINTS["12.2"]}),
+    "12.3": Exercise(
+        FunctionAnswer(_trial_train_both), {"": HINTS["12.3"], "raised": HINTS["12.3.raised"]}
+    ),
+    "12.4": Exercise(FunctionAnswer(_trial_scaled_gradients), {"": HINTS["12.4"]}),
+}
