@@ -4,7 +4,7 @@ One update is what a slider move costs: the compute core (1 000 gradient-descent
 tangent's nested tapes) plus the redraw of the figure with Agg into a PNG. Each update moves one
 slider, chosen at random, to a random value of its range (steps stay at 1 000).
 
-    python -m autodiff_course.bench [--updates 200] [--seed 0]
+    python -m course_tools bench [--updates 200] [--seed 0]
 """
 
 from __future__ import annotations
@@ -82,7 +82,9 @@ def _summary(times: list[float]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools bench", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
