@@ -1,8 +1,9 @@
 """`make release VERSION=x.y.z`: one commit and one tag that Colab installs the package from.
 
 Sets `version` in pyproject.toml and CITATION.cff and `release = "vX.Y.Z"` in course.toml,
-regenerates the setup cells (their pip line names the tag) and the README, checks that nothing is stale, commits and
-creates the annotated tag. Pushing stays with you: `git push origin HEAD vX.Y.Z`.
+regenerates the setup cells (their pip line names the tag) and the README, checks that nothing
+is stale, commits and creates the annotated tag. Pushing stays with you:
+`git push origin HEAD vX.Y.Z`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,5 @@ from .readme import stale_readmes
 
 
 def verify() -> list[str]:
-    problems = [
-        p for pair in repo.pairs() for p in (stale_setup_cell(pair), stale_pair(pair)) if p
-    ]
+    problems = [p for pair in repo.pairs() for p in (stale_setup_cell(pair), stale_pair(pair)) if p]
     return problems + stale_exercises() + stale_readmes() + stale_locks()
