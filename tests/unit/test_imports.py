@@ -106,7 +106,7 @@ def test_the_learner_package_works_in_a_venv_with_only_the_four(tmp_path):
     # Build from a copy, so that the checkout gets no build/ or .egg-info folders.
     source = tmp_path / "source"
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):  # LICENSE: pyproject license-files
         shutil.copy(ROOT / name, source / name)
     subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-deps", str(source)],
