@@ -1,5 +1,5 @@
 """Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
-against reverse mode (10) and the recorded graph of a tape (11).
+against reverse mode (10), gradients at a kink (09) and the recorded graph of a tape (11).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -29,6 +29,17 @@ from autodiff_course.explorers.descent import (
     descent_path,
     descent_report,
 )
+from autodiff_course.explorers.kink import (
+    KinkFigure,
+    KinkModel,
+    KinkValues,
+    kink_core,
+    kink_explorer,
+    kink_lines,
+    kink_report,
+    kink_status,
+    kink_values,
+)
 from autodiff_course.explorers.modes import (
     ModesGrid,
     ModesModel,
@@ -57,6 +68,9 @@ __all__ = [
     "DescentModel",
     "DescentResult",
     "Explorer",
+    "KinkFigure",
+    "KinkModel",
+    "KinkValues",
     "Model",
     "ModesGrid",
     "ModesModel",
@@ -74,6 +88,12 @@ __all__ = [
     "descent_report",
     "descent_status",
     "fit_rule",
+    "kink_core",
+    "kink_explorer",
+    "kink_lines",
+    "kink_report",
+    "kink_status",
+    "kink_values",
     "measure_grid",
     "modes_explorer",
     "tangent_core",
