@@ -48,6 +48,12 @@ TEXT = i18n.strings(
         "legend.tape": {"en": "tape", "zh": "磁带"},
         "legend.fd": {"en": "finite difference", "zh": "有限差分"},
         "legend.custom": {"en": "custom", "zh": "自定义"},
+        "status.bad_number": {
+            "en": "x = {x} and h = {h} cannot be used: x must be a finite number and h a "
+            "finite number above 0 (in the chosen dtype).",
+            "zh": "x = {x}、h = {h} 无法使用：x 必须是有限的数，h 必须是大于 0 的有限数"
+            "（在所选的数据类型下）。",
+        },
         "status.negative": {
             "en": "√x is not defined for x < 0: the value, the tape's gradient and the finite "
             "difference are nan, and the custom gradient's {c} means nothing here. "
@@ -237,14 +243,15 @@ def kink_values(
     base.check_dtype(dtype)
     if function not in FUNCTIONS:
         raise ValueError(f"function must be one of {FUNCTIONS}, not {function!r}")
-    h = float(h)
-    if not h > 0:
-        raise ValueError(f"h must be positive, not {h!r}")
+    h = float(h)  # a non-finite or non-positive h gets a sentence from kink_status
     np_dtype = np.dtype(dtype)
-    xs = np.append(GRID, float(x)).astype(np_dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and nan get a sentence
+        xs = np.append(GRID, float(x)).astype(np_dtype)
     out = kink_core()(tf.constant(xs), tf.constant(h, dtype=dtype)).numpy()
     row = out[FUNCTIONS.index(function)]
-    x_d, h_d = np_dtype.type(x), np_dtype.type(h)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x_d, h_d = np_dtype.type(x), np_dtype.type(h)
+        x_lo, x_hi = x_d - h_d, x_d + h_d
     return KinkValues(
         function=function,
         x=float(x_d),
@@ -255,8 +262,8 @@ def kink_values(
         fd=float(row[2, -1]),
         custom=float(row[3, -1]),
         exact=_exact(function, float(x_d)),
-        x_lo=float(x_d - h_d),
-        x_hi=float(x_d + h_d),
+        x_lo=float(x_lo),
+        x_hi=float(x_hi),
         grid=xs[:-1].astype(np.float64),
         curves=row[:, :-1].astype(np.float64),
     )
@@ -271,6 +278,8 @@ def kink_status(v: KinkValues, lang: str = "en") -> tuple[str, str]:
     """(kind, sentence): what to make of the three numbers, in the learner's language."""
     name = i18n.text(TEXT, f"name.{v.function}", lang)
     fmt = {"fd": number(v.fd), "h": number(v.h, 3), "x": number(v.x), "dtype": v.dtype}
+    if not (math.isfinite(v.x) and math.isfinite(v.h) and v.h > 0):
+        return "kink_broken", i18n.text(TEXT, "status.bad_number", lang, x=fmt["x"], h=fmt["h"])
     if v.function == "sqrt" and v.x < 0:
         return "kink_broken", i18n.text(TEXT, "status.negative", lang, c=number(v.custom))
     if v.function == "sqrt" and v.x == 0:
@@ -349,7 +358,10 @@ class KinkFigure(Canvas):
         self.titles[1].set_text(i18n.text(TEXT, "title.g", self.lang))
         handles = [self.g_tape, self.g_fd, self.g_custom]
         labels = [i18n.text(TEXT, f"legend.{k}", self.lang) for k in ("tape", "fd", "custom")]
-        right.legend(handles, labels, loc="upper right", fontsize=8, frameon=False)
+        import matplotlib as mpl
+
+        with mpl.rc_context(self.rc):  # the legend's font is fixed when it is made: CJK too
+            right.legend(handles, labels, loc="upper right", fontsize=8, frameon=False)
 
     def update(self, v: KinkValues) -> bytes:
         left, right = self.axes
@@ -363,7 +375,9 @@ class KinkFigure(Canvas):
         self.g_tape.set_data(v.grid, np.where(np.isfinite(v.curves[1]), v.curves[1], np.nan))
         self.g_fd.set_data(v.grid, np.where(np.isfinite(v.curves[2]), v.curves[2], np.nan))
         self.g_custom.set_data(v.grid, v.curves[3])
-        self.marker.set_data([v.x, v.x], list(Y_LIMITS[v.function]))
+        marked = math.isfinite(v.x)
+        ys = list(Y_LIMITS[v.function])
+        self.marker.set_data([v.x, v.x] if marked else [], ys if marked else [])
         left.set_ylim(*F_LIMITS[v.function])
         right.set_ylim(*Y_LIMITS[v.function])
         return self.png()
