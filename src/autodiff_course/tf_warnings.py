@@ -6,7 +6,8 @@ tf.function that retraces, a watched integer tensor, `gradient` called on a pers
 inside its context); the chapters that demonstrate them wrap the cell in `shown_tf_warnings()`.
 
 Inside the block, records of the "tensorflow" logger at WARNING or above and Python `warnings`
-are printed to stdout, one plain line each: "TensorFlow warning: <first line of the message>".
+are printed to stdout, one plain line each: "TensorFlow warning: <first sentence of the message>"
+(TensorFlow's advice that follows it runs to several lines' worth).
 Object addresses (" at 0x7f...") are removed, so the line is the same on every run, and stderr
 stays empty. Afterwards the logger and the warning filters are as they were.
 """
@@ -22,11 +23,15 @@ from collections.abc import Iterator
 
 PREFIX = "TensorFlow warning: "
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# A sentence ends at ". " followed by a capital letter ("e.g. tf.float32" does not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)]\.) (?=[A-Z])")
 
 
 def plain_line(message: str) -> str:
-    """The first line of a warning message, without object addresses."""
-    first = str(message).strip().splitlines()[0] if str(message).strip() else ""
+    """The first sentence of a warning message, without object addresses."""
+    text = str(message).strip()
+    first = text.splitlines()[0] if text else ""
+    first = _SENTENCE_END.split(first, maxsplit=1)[0]
     return PREFIX + _ADDRESS.sub("", first).strip()
 
 

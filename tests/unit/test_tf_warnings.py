@@ -11,6 +11,15 @@ def test_plain_line_drops_addresses_and_keeps_first_line():
     assert plain_line(message) == PREFIX + "5 out of the last 5 calls to <function f> triggered retracing."
 
 
+def test_plain_line_keeps_only_the_first_sentence():
+    message = "5 out of the last 5 calls to <function g at 0x1f> triggered tf.function retracing. Tracing is expensive."
+    assert plain_line(message) == PREFIX + "5 out of the last 5 calls to <function g> triggered tf.function retracing."
+    message = "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32"
+    assert plain_line(message) == PREFIX + message
+    message = "Calling it inside is less efficient (it records more). Only call it inside if you must."
+    assert plain_line(message) == PREFIX + "Calling it inside is less efficient (it records more)."
+
+
 def test_logger_records_go_to_stdout_and_settings_come_back(capsys):
     logger = logging.getLogger("tensorflow")
     before = (logger.level, list(logger.handlers), logger.propagate)
