@@ -130,5 +130,27 @@ MESSAGES = strings(
             "input.",
             "zh": "磁带没有记录这个结果，所以反向传播到不了输入。",
         },
+        # chapter 09: gradients that are wrong in a known way
+        "gradient": {"en": "wrong gradient: got {got}.", "zh": "梯度不对：得到 {got}。"},
+        "target_moves": {
+            "en": "the gradient is {got}: the target still moves with θ, so the loss also pulls "
+            "the target toward the prediction.",
+            "zh": "梯度是 {got}：目标值仍随 θ 移动，所以损失也在把目标值拉向预测值。",
+        },
+        "prediction_stopped": {
+            "en": "the gradient is {got}: the prediction is held fixed and the target moves, "
+            "so the stop is on the wrong term.",
+            "zh": "梯度是 {got}：预测值被固定住了，目标值却在移动，停止梯度放错了位置。",
+        },
+        "rejects_correct": {
+            "en": "your check reports a difference of {got} for a gradient that is correct: "
+            "its finite difference is off.",
+            "zh": "对一个正确的梯度，你的检验报告的差值是 {got}：其中的有限差分不准。",
+        },
+        "accepts_wrong": {
+            "en": "your check reports a difference of only {got} for a gradient that is off "
+            "by 1: it must see that.",
+            "zh": "对一个差了 1 的梯度，你的检验只报告了 {got} 的差值：它应当发现这个错误。",
+        },
     },
 )

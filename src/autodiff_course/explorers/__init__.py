@@ -1,5 +1,6 @@
 """Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
-against reverse mode (10), the recorded graph of a tape (11) and fitting a line with SGD (12).
+against reverse mode (10), gradients at a kink (09), the recorded graph of a tape (11) and fitting
+a line with SGD (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -40,6 +41,17 @@ from autodiff_course.explorers.fit import (
     fit_path,
     fit_report,
 )
+from autodiff_course.explorers.kink import (
+    KinkFigure,
+    KinkModel,
+    KinkValues,
+    kink_core,
+    kink_explorer,
+    kink_lines,
+    kink_report,
+    kink_status,
+    kink_values,
+)
 from autodiff_course.explorers.modes import (
     ModesGrid,
     ModesModel,
@@ -71,6 +83,9 @@ __all__ = [
     "FitFigure",
     "FitModel",
     "FitResult",
+    "KinkFigure",
+    "KinkModel",
+    "KinkValues",
     "Model",
     "ModesGrid",
     "ModesModel",
@@ -94,6 +109,12 @@ __all__ = [
     "fit_path",
     "fit_report",
     "fit_rule",
+    "kink_core",
+    "kink_explorer",
+    "kink_lines",
+    "kink_report",
+    "kink_status",
+    "kink_values",
     "measure_grid",
     "modes_explorer",
     "tangent_core",

@@ -1,0 +1,218 @@
+"""Learner code for the checks of chapter 09: right answers and typical mistakes.
+
+`RIGHT` and `MISTAKES` are merged into test_checks.py's tables of the same names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+# ----------------------------------------------------------------------------- 09.1
+
+
+def grads_09_1(zeros: bool = True):
+    x = tf.Variable(2.0)
+    w = tf.Variable([1.0, -1.0])
+    with tf.GradientTape() as tape:
+        loss = x**2
+    mode = tf.UnconnectedGradients.ZERO if zeros else tf.UnconnectedGradients.NONE
+    return tuple(tape.gradient(loss, [x, w], unconnected_gradients=mode))
+
+
+# ----------------------------------------------------------------------------- 09.2
+
+
+def target_ok(q, t, theta):
+    with tf.GradientTape() as tape:
+        loss = (q(theta) - tf.stop_gradient(t(theta))) ** 2
+    return tape.gradient(loss, theta)
+
+
+def target_ok_persistent(q, t, theta):  # the target computed outside the tape: also fixed
+    target = t(theta)
+    with tf.GradientTape() as tape:
+        loss = (q(theta) - target) ** 2
+    return tape.gradient(loss, theta)
+
+
+def target_moves(q, t, theta):  # no stop at all
+    with tf.GradientTape() as tape:
+        loss = (q(theta) - t(theta)) ** 2
+    return tape.gradient(loss, theta)
+
+
+def target_prediction_stopped(q, t, theta):  # the stop on the wrong term
+    with tf.GradientTape() as tape:
+        loss = (tf.stop_gradient(q(theta)) - t(theta)) ** 2
+    return tape.gradient(loss, theta)
+
+
+def target_loss_stopped(q, t, theta):  # the whole loss stopped: None
+    with tf.GradientTape() as tape:
+        loss = tf.stop_gradient((q(theta) - t(theta)) ** 2)
+    return tape.gradient(loss, theta)
+
+
+def target_loss_value(q, t, theta):  # the loss, not its gradient
+    return (q(theta) - tf.stop_gradient(t(theta))) ** 2
+
+
+def target_numpy(q, t, theta):  # a NumPy number
+    return target_ok(q, t, theta).numpy()
+
+
+# ----------------------------------------------------------------------------- 09.3
+
+
+def ste_ok(x):
+    return x + tf.stop_gradient(tf.round(x) - x)
+
+
+@tf.custom_gradient
+def ste_custom(x):
+    return tf.round(x), lambda upstream: upstream
+
+
+def ste_round_only(x):  # no gradient at all: None
+    return tf.round(x)
+
+
+def ste_all_stopped(x):  # the stop around everything: None
+    return tf.stop_gradient(x + tf.round(x) - x)
+
+
+def ste_x_cancels(x):  # value right, but x − x leaves a gradient of 0
+    return x + tf.stop_gradient(tf.round(x)) - x
+
+
+def ste_no_minus(x):  # x + round(x): the value is wrong
+    return x + tf.stop_gradient(tf.round(x))
+
+
+def ste_floor(x):  # floor, not round
+    return x + tf.stop_gradient(tf.floor(x) - x)
+
+
+# ----------------------------------------------------------------------------- 09.4
+
+
+@tf.custom_gradient
+def sqrt_ok(x):
+    y = tf.sqrt(x)
+
+    def grad(upstream):
+        safe_y = tf.where(x > 0, y, 1.0)
+        return upstream * tf.where(x > 0, 0.5 / safe_y, 0.0)
+
+    return y, grad
+
+
+def sqrt_double_where(x):  # no custom gradient, but safe: also right
+    safe_x = tf.where(x > 0, x, 1.0)
+    return tf.where(x > 0, tf.sqrt(safe_x), 0.0)
+
+
+def sqrt_plain(x):  # the tape's own gradient: inf at 0, and inf · weight
+    return tf.sqrt(x)
+
+
+@tf.custom_gradient
+def sqrt_two_gradients(x):  # grad returns two values for one input
+    y = tf.sqrt(x)
+    return y, lambda upstream: (upstream * 0.5 / tf.maximum(y, 1e-6), upstream)
+
+
+@tf.custom_gradient
+def sqrt_ignores_upstream(x):  # the derivative alone, not times the upstream gradient
+    y = tf.sqrt(x)
+    return y, lambda upstream: tf.where(x > 0, 0.5 / tf.where(x > 0, y, 1.0), 0.0)
+
+
+@tf.custom_gradient
+def sqrt_single_where(x):  # 0.5 / √0 = inf, and inf · 0 = nan at x = 0
+    y = tf.sqrt(x)
+    return y, lambda upstream: upstream * tf.where(x > 0, 1.0, 0.0) * (0.5 / y)
+
+
+@tf.custom_gradient
+def sqrt_wrong_value(x):  # the value of x, not √x
+    return x, lambda upstream: upstream * 0.5 / tf.maximum(tf.sqrt(x), 1e-6)
+
+
+# ----------------------------------------------------------------------------- 09.5
+
+
+def check_with(delta):
+    def gradient_check(f, x):
+        theoretical, numerical = tf.test.compute_gradient(f, [x], delta=delta)
+        return float(np.max(np.abs(theoretical[0] - numerical[0])))
+
+    return gradient_check
+
+
+def check_by_hand(f, x):  # own central differences, step 1e-3: right
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    g = tape.gradient(y, x).numpy()
+    h = 1e-3
+    n = x.shape[0]
+    fd = [(float(f(x + h * tf.one_hot(i, n))) - float(f(x - h * tf.one_hot(i, n)))) / (2 * h)
+          for i in range(n)]  # fmt: skip
+    return float(np.max(np.abs(g - np.array(fd))))
+
+
+def check_always_zero(f, x):
+    return 0.0
+
+
+def check_signed(f, x):  # the smallest signed difference, not the largest absolute one
+    theoretical, numerical = tf.test.compute_gradient(f, [x])
+    return float(np.min(theoretical[0] - numerical[0]) - 1.0)
+
+
+RIGHT = {
+    "09.1": [grads_09_1(), list(grads_09_1())],
+    "09.2": [target_ok, target_ok_persistent],
+    "09.3": [ste_ok, ste_custom],
+    "09.4": [sqrt_ok, sqrt_double_where],
+    "09.5": [check_with(1e-3), check_with(None), check_with(1e-2), check_by_hand],
+}
+
+MISTAKES = {
+    "09.1": [
+        ("None for the unused variable", grads_09_1(zeros=False), "none"),
+        ("only grad_x", grads_09_1()[:1], "length"),
+        ("zeros of the wrong shape", (tf.constant(4.0), tf.constant(0.0)), "shape"),
+        ("grad_x halved", (tf.constant(2.0), tf.zeros(2)), "value"),
+    ],
+    "09.2": [
+        ("the target moves too", target_moves, "target_moves"),
+        ("the prediction stopped", target_prediction_stopped, "prediction_stopped"),
+        ("the whole loss stopped", target_loss_stopped, "none"),
+        ("the loss, not the gradient", target_loss_value, "value"),
+        ("a NumPy number", target_numpy, "not_tensor"),
+    ],
+    "09.3": [
+        ("round alone", ste_round_only, "none"),
+        ("the stop around everything", ste_all_stopped, "none"),
+        ("x − x cancels the gradient", ste_x_cancels, "gradient"),
+        ("x + round(x)", ste_no_minus, "value"),
+        ("floor", ste_floor, "value"),
+    ],
+    "09.4": [
+        ("the tape's gradient: inf at 0", sqrt_plain, "gradient"),
+        ("two gradients for one input", sqrt_two_gradients, "raised"),
+        ("upstream ignored", sqrt_ignores_upstream, "gradient"),
+        ("inf times 0 in grad", sqrt_single_where, "gradient"),
+        ("the value x", sqrt_wrong_value, "value"),
+    ],
+    "09.5": [
+        ("step 0.1: truncation", check_with(1e-1), "rejects_correct"),
+        ("step 1e-5: rounding", check_with(1e-5), "rejects_correct"),
+        ("step 1e-6", check_with(1e-6), "rejects_correct"),
+        ("always 0", check_always_zero, "accepts_wrong"),
+        ("signed, negative", check_signed, "value"),
+    ],
+}
