@@ -1,90 +1,133 @@
-# make lab   - create .venv if needed, start JupyterLab on the course
-# make test  - create .venv if needed, run every test
+# make lab        - create .venv from the lock if needed, start JupyterLab on the course
+# make test       - everything CI runs: verify, ruff, all tests, every notebook re-executed
+# make test-fast  - the same without notebooks and browser (under a minute): while writing
+# `make help` lists the other targets.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LEARNER_STAMP := $(VENV)/.installed-learner
+DEV_STAMP := $(VENV)/.installed-dev
 JUPYTER_PORT ?= 8888
 JUPYTER_IP ?= 127.0.0.1
 export JUPYTER_PORT
 # Workers for nbval; each one is a Python process with TensorFlow loaded.
 JOBS ?= 2
 NOTEBOOK_DIRS := chapters solutions exercises
-AUTHOR := $(BIN)/python -m autodiff_course.authoring
+AUTHOR := $(BIN)/python -m course_tools
+PYTEST := $(BIN)/python -m pytest
+RUFF := $(BIN)/ruff
 
-.PHONY: lab test test-fast env sync record readme exercises verify bench slides wheelhouse lint \
-	clean
+.PHONY: help lab test test-fast env lock sync record readme exercises verify bench slides \
+	release wheelhouse lint format clean
 
-$(STAMP): requirements.txt pyproject.toml .jupyter/overrides.json
+help:
+	@grep -E '^# make ' Makefile | sed 's/^# //'
+	@echo "other targets: env lock sync record readme exercises verify slides bench release"
+	@echo "               wheelhouse lint format clean   (see docs/authoring.md)"
+
+# Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
+$(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/learner.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	# README and other .md files open rendered, not in the text editor
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	touch $(STAMP)
+	touch $@
 
-env: $(STAMP)
+# Authors and CI: the test tools and the authoring tools (tools/) on top.
+$(DEV_STAMP): $(LEARNER_STAMP) requirements/dev.txt tools/pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e tools
+	touch $@
 
-lab: $(STAMP)
+env: $(DEV_STAMP)
+
+lab: $(LEARNER_STAMP)
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(JUPYTER_IP) --port=$(JUPYTER_PORT) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(AUTHOR) verify
-	$(BIN)/ruff check src tests chapters solutions exercises
-	$(BIN)/python -m pytest tests -q
-	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(PYTEST) tests -q
+	$(PYTEST) --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 		--nbval-current-env $(NOTEBOOK_DIRS)
 
-# Everything but the notebooks: for a quick loop while writing.
-test-fast: $(STAMP)
+# Everything but the notebooks, the browser and the fresh-venv test: a quick loop while writing.
+test-fast: $(DEV_STAMP)
 	$(AUTHOR) verify
-	$(BIN)/ruff check src tests chapters solutions exercises
-	$(BIN)/python -m pytest tests -q -m "not browser"
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(PYTEST) tests/unit tests/tools tests/content -q -m "not browser and not slow"
+
+# requirements/{dev,learner}.txt from pyproject.toml's dependency groups: every package, its
+# exact version and its hashes, for every OS (--universal). Versions already in the lock are
+# kept; to move one: make lock LOCK_ARGS="--upgrade-package keras" (or --upgrade).
+# 3.11.5: the oldest Python 3.11 that every locked package supports.
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11.5 --generate-hashes \
+	--custom-compile-command "make lock"
+lock: $(DEV_STAMP)
+	$(LOCK) $(LOCK_ARGS) --group test -o requirements/dev.txt
+	$(LOCK) --group learner -c requirements/dev.txt -o requirements/learner.txt
+	$(AUTHOR) readme
 
 # Setup cells and .ipynb from their .md text files (outputs kept).
-sync: $(STAMP)
+sync: $(DEV_STAMP)
 	$(AUTHOR) sync
 
 # Execute notebooks and store the outputs the tests compare with: make record [NB="file or dir"]
-record: $(STAMP)
+record: $(DEV_STAMP)
 	$(AUTHOR) sync $(NB)
 	$(AUTHOR) record $(NB)
 
-readme: $(STAMP)
+readme: $(DEV_STAMP)
 	$(AUTHOR) readme
 
-exercises: $(STAMP)
+exercises: $(DEV_STAMP)
 	$(AUTHOR) exercises
 	$(AUTHOR) sync exercises
 
-verify: $(STAMP)
+verify: $(DEV_STAMP)
 	$(AUTHOR) verify
 
 # reveal.js slides of every chapter: build/slides/{en,zh}/NN_slug.slides.html. reveal.js comes
 # from a CDN; offline: make slides SLIDES_ARGS="--reveal-url-prefix reveal.js" (a local copy).
-slides: $(STAMP)
-	$(BIN)/python -m autodiff_course.slides $(SLIDES_ARGS)
+slides: $(DEV_STAMP)
+	$(AUTHOR) slides $(SLIDES_ARGS)
 
-# Every wheel `make env` installs, for a room of laptops without internet (docs/instructor/).
+# Time one slider move of the explorers (compute + redraw) and count the traces.
+bench: $(DEV_STAMP)
+	$(AUTHOR) bench
+
+# make release VERSION=1.1.0: version in pyproject.toml, tag in course.toml, setup cells
+# regenerated, one commit and an annotated tag v1.1.0 (then: git push origin HEAD v1.1.0).
+release: $(DEV_STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(AUTHOR) release $(VERSION)
+
+# Every wheel `make lab` installs, for a room of laptops without internet (docs/instructor/).
 # The wheels fit this machine's OS and Python; for others add e.g.
 # WHEELHOUSE_ARGS="--only-binary=:all: --platform win_amd64 --python-version 3.11".
 WHEELHOUSE ?= wheelhouse
 wheelhouse:
 	$(PYTHON) -m pip download --quiet --dest $(WHEELHOUSE) $(WHEELHOUSE_ARGS) \
-		-r requirements.txt pip "setuptools>=68"
+		--require-hashes -r requirements/learner.txt
+	$(PYTHON) -m pip download --quiet --dest $(WHEELHOUSE) $(WHEELHOUSE_ARGS) \
+		pip "setuptools>=77"
 	@echo "$(WHEELHOUSE): $$(ls $(WHEELHOUSE) | wc -l) files, $$(du -sh $(WHEELHOUSE) | cut -f1)"
 
-# Time one slider move of the explorers (compute + redraw) and count the traces.
-bench: $(STAMP)
-	$(BIN)/python -m autodiff_course.bench
+lint: $(DEV_STAMP)
+	$(RUFF) check .
+	$(RUFF) format --check .
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests chapters solutions exercises
+# Format the Python files (notebooks are left as written: see pyproject.toml).
+format: $(DEV_STAMP)
+	$(RUFF) format .
 
 clean:
 	rm -rf $(VENV) build artifacts

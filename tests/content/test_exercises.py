@@ -3,43 +3,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
-from autodiff_course import authoring, checks
+from autodiff_course import checks
+from conftest import ROOT, load, output_text, rel, source
+from course_tools import repo
+from course_tools.exercises import SOLUTION_BEGIN, SOLUTION_END, target_of
+from course_tools.readme import title_of
 
-ROOT = authoring.ROOT
-SOLUTIONS = [p for p in authoring.pairs(("solutions",))]
+SOLUTIONS = repo.pairs(("solutions",))
 CHECK_CALL = re.compile(r'^check\("(\d\d\.\d)", (\w+), lang="(en|zh)"\)$')
 
 
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
-
-
-def exercise_of(pair: authoring.Pair) -> Path:
-    return ROOT / "exercises" / pair.lang / pair.md.name
-
-
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def source(cell: dict) -> str:
-    src = cell["source"]
-    return "".join(src) if isinstance(src, list) else src
-
-
-def output_text(cell: dict) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        parts.append("".join(out.get("text", "")))
-        for value in out.get("data", {}).values():
-            parts.append("".join(value) if isinstance(value, list) else str(value))
-    return "".join(parts)
+def exercise_of(pair: repo.Pair) -> Path:
+    return target_of(pair)
 
 
 def check_cells(path: Path) -> list[tuple[str, str, str, dict]]:
@@ -53,31 +33,8 @@ def check_cells(path: Path) -> list[tuple[str, str, str, dict]]:
     return found
 
 
-# That every chapter has solutions and exercises, and that exercises/ is fresh, is checked with
-# the rest of the generated files in tests/test_structure.py.
-
-
-def test_stale_exercises_are_noticed(tmp_path, monkeypatch):
-    pair = SOLUTIONS[0]
-    fake_root = tmp_path
-    for folder in ("solutions", "exercises"):
-        for lang in authoring.LANGS:
-            (fake_root / folder / lang).mkdir(parents=True)
-    (fake_root / "solutions" / pair.lang / pair.md.name).write_text(
-        pair.md.read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    monkeypatch.setattr(authoring, "ROOT", fake_root)
-    assert len(authoring.stale_exercises()) == 1  # missing
-    authoring.exercises()
-    assert authoring.stale_exercises() == []
-    target = fake_root / "exercises" / pair.lang / pair.md.name
-    target.write_text(target.read_text(encoding="utf-8") + "\nedited by hand\n", encoding="utf-8")
-    assert len(authoring.stale_exercises()) == 1  # edited
-    orphan = fake_root / "exercises" / pair.lang / "99_orphan.md"
-    orphan.write_text("# orphan\n", encoding="utf-8")
-    assert any("99_orphan" in p for p in authoring.stale_exercises())
-    authoring.exercises()
-    assert not orphan.exists() and authoring.stale_exercises() == []
+# That every chapter has solutions and exercises is checked in test_notebooks.py; that exercises/
+# is fresh, by `course_tools verify`; the generator itself, in tests/tools/test_generators.py.
 
 
 def solution_lines(md: Path) -> tuple[set[str], set[str]]:
@@ -85,9 +42,9 @@ def solution_lines(md: Path) -> tuple[set[str], set[str]]:
     inside, outside, in_block = set(), set(), False
     for line in md.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
-        if stripped == authoring.SOLUTION_BEGIN:
+        if stripped == SOLUTION_BEGIN:
             in_block = True
-        elif stripped == authoring.SOLUTION_END:
+        elif stripped == SOLUTION_END:
             in_block = False
         elif stripped:
             (inside if in_block else outside).add(stripped)
@@ -149,7 +106,7 @@ def test_recorded_checks_say_not_attempted_in_exercises(pair):
 
 
 def test_every_exercise_is_checked_once_per_language():
-    for lang in authoring.LANGS:
+    for lang in repo.LANGS:
         ids = []
         for pair in SOLUTIONS:
             if pair.lang != lang:
@@ -181,7 +138,7 @@ def test_each_answer_starts_as_a_placeholder():
 @pytest.mark.parametrize("pair", SOLUTIONS, ids=lambda p: rel(p.md))
 def test_title_intro_and_link_to_the_chapter(pair):
     chapter = ROOT / "chapters" / pair.lang / pair.md.name
-    chapter_title = authoring.title_of(chapter).split(" · ", 1)[1]
+    chapter_title = title_of(chapter).split(" · ", 1)[1]
     number = pair.md.name[:2]
     want = {
         "en": f"{number} · Exercises: {chapter_title}",
@@ -189,22 +146,5 @@ def test_title_intro_and_link_to_the_chapter(pair):
     }
     for path in (pair.md, exercise_of(pair)):
         text = path.read_text(encoding="utf-8")
-        assert authoring.title_of(path) == want[pair.lang], rel(path)
+        assert title_of(path) == want[pair.lang], rel(path)
         assert f"(../../chapters/{pair.lang}/{pair.ipynb.name})" in text, rel(path)
-
-
-def test_strip_solutions():
-    src = "answer = ...\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\ncheck()"
-    assert authoring.strip_solutions(src, "en") == "answer = ...\n# YOUR CODE HERE\ncheck()"
-    assert "在这里写你的代码" in authoring.strip_solutions(src, "zh")
-    nested = "def f():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION\n"
-    assert authoring.strip_solutions(nested, "en") == (
-        "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError"
-    )
-    for broken in (
-        "### BEGIN SOLUTION\nx = 1",
-        "x = 1\n### END SOLUTION",
-        "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
-    ):
-        with pytest.raises(ValueError):
-            authoring.strip_solutions(broken, "en")

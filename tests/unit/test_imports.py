@@ -29,9 +29,8 @@ ALLOWED = {
     "IPython",  # a dependency of ipywidgets
     "google",  # google.colab, imported only inside Colab
 }
-# Authoring tools still inside the package on this branch; issue 10 moves them to tools/.
-# Drop a name here once its module has left src/autodiff_course.
-NOT_LEARNER_CODE = {"authoring.py", "slides.py", "bench.py"}
+# Modules of the package that learners never import (none: the authoring tools are in tools/).
+NOT_LEARNER_CODE: set[str] = set()
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -81,9 +80,9 @@ descent_explorer("zh"), tangent_explorer("en", show_curvature=True)
 
 
 def pinned(names) -> list[str]:
-    """`name==version` from requirements.txt where it pins one, else the bare name."""
+    """`name==version` from the learners' lock where it pins one, else the bare name."""
     pins = {}
-    requirements = ROOT / "requirements.txt"
+    requirements = ROOT / "requirements" / "learner.txt"
     if requirements.exists():
         for line in requirements.read_text(encoding="utf-8").splitlines():
             spec = line.split("#")[0].strip()
@@ -107,7 +106,7 @@ def test_the_learner_package_works_in_a_venv_with_only_the_four(tmp_path):
     # Build from a copy, so that the checkout gets no build/ or .egg-info folders.
     source = tmp_path / "source"
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):  # LICENSE: pyproject license-files
         shutil.copy(ROOT / name, source / name)
     subprocess.run(
         [python, "-m", "pip", "install", "-q", "--no-deps", str(source)],

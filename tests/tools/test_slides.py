@@ -1,4 +1,4 @@
-"""`make slides`: reveal.js slides built from the chapter notebooks (autodiff_course.slides)."""
+"""`make slides`: reveal.js slides built from the chapter notebooks (course_tools.slides)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from autodiff_course import slides
-from autodiff_course.authoring import ROOT
+from conftest import ROOT
+from course_tools import slides
 
 CHAPTER = "01_gradient_tape"
 

@@ -1,8 +1,8 @@
 """reveal.js slides from the chapter notebooks (`make slides`; for instructors).
 
-    python -m autodiff_course.slides                      # every chapter -> build/slides/{en,zh}/
-    python -m autodiff_course.slides chapters/en/01_gradient_tape.ipynb --out /tmp/slides
-    python -m autodiff_course.slides --reveal-url-prefix reveal.js   # a local copy, for offline use
+    python -m course_tools slides                      # every chapter -> build/slides/{en,zh}/
+    python -m course_tools slides chapters/en/01_gradient_tape.ipynb --out /tmp/slides
+    python -m course_tools slides --reveal-url-prefix reveal.js   # a local copy, for offline use
 
 The chapters carry no slide metadata of their own: `SlideTypePreprocessor` chooses it from the
 shape of each notebook, so that each slide holds one idea and its output:
@@ -29,7 +29,7 @@ import re
 import sys
 from pathlib import Path
 
-from autodiff_course.authoring import ROOT, github_path
+from . import repo
 
 SETUP_CALL = "setup_notebook("
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -93,7 +93,7 @@ def rewrite_links(source: str, notebook: str) -> str:
 
     `notebook` is the notebook's path relative to the repository root (POSIX).
     """
-    repo, branch = github_path()
+    owner_name, branch = repo.github_path()
     folder = posixpath.dirname(notebook)
 
     def fix(match: re.Match) -> str:
@@ -104,7 +104,7 @@ def rewrite_links(source: str, notebook: str) -> str:
         if sibling and folder.startswith("chapters/"):
             return f"]({sibling['stem']}.slides.html{sibling['anchor'] or ''})"
         path = posixpath.normpath(posixpath.join(folder, target))
-        return f"](https://github.com/{repo}/blob/{branch}/{path})"
+        return f"](https://github.com/{owner_name}/blob/{branch}/{path})"
 
     return _LINK.sub(fix, source)
 
@@ -143,13 +143,6 @@ def make_exporter(lang: str = "en", reveal_url_prefix: str | None = None):
     return exporter
 
 
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def build(notebook: Path, out_dir: Path, reveal_url_prefix: str | None = None) -> Path:
     """Write `<out_dir>/<stem>.slides.html` for one notebook and return its path."""
     import nbformat
@@ -158,7 +151,7 @@ def build(notebook: Path, out_dir: Path, reveal_url_prefix: str | None = None) -
     lang = notebook.parent.name
     nb = nbformat.read(notebook, as_version=4)
     exporter = make_exporter(lang, reveal_url_prefix)
-    resources = {"metadata": {"name": notebook.stem}, "course_notebook": _rel(notebook)}
+    resources = {"metadata": {"name": notebook.stem}, "course_notebook": repo.rel(notebook)}
     # Applied before the export: the reveal template's own preprocessor, which turns slide types
     # into <section>s, runs before any preprocessor registered with the exporter.
     nb, resources = _preprocessor_class()().preprocess(nb, resources)
@@ -170,22 +163,25 @@ def build(notebook: Path, out_dir: Path, reveal_url_prefix: str | None = None) -
 
 
 def chapter_notebooks() -> list[Path]:
-    return sorted((ROOT / "chapters").glob("*/[0-9][0-9]_*.ipynb"))
+    return sorted((repo.root() / "chapters").glob("*/[0-9][0-9]_*.ipynb"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools slides", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides")
+    parser.add_argument("--out", type=Path, default=None, help="default: build/slides")
     parser.add_argument("--reveal-url-prefix", default=None, help="reveal.js location (offline)")
     args = parser.parse_args(argv)
+    out = args.out or repo.root() / "build" / "slides"
     notebooks = args.notebooks or chapter_notebooks()
     if not notebooks:
         print("no chapter notebooks found", file=sys.stderr)
         return 1
     for notebook in notebooks:
-        target = build(notebook, args.out / notebook.parent.name, args.reveal_url_prefix)
-        print(f"wrote {_rel(target)}")
+        target = build(notebook, out / notebook.parent.name, args.reveal_url_prefix)
+        print(f"wrote {repo.rel(target)}")
     return 0
 
 

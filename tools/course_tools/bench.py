@@ -4,7 +4,7 @@ One update is what a slider move costs: the compute core (1 000 gradient-descent
 tangent's nested tapes) plus the redraw of the figure with Agg into a PNG. Each update moves one
 slider, chosen at random, to a random value of its range (steps stay at 1 000).
 
-    python -m autodiff_course.bench [--updates 200] [--seed 0]
+    python -m course_tools bench [--updates 200] [--seed 0]
 """
 
 from __future__ import annotations
@@ -82,7 +82,9 @@ def _summary(times: list[float]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools bench", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -98,13 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     descent = explorers.descent_explorer("en")  # traces float32
     descent.set_values(dtype="float64")  # traces float64
-    print(f"first display of the descent explorer (traces both dtypes): "
-          f"{time.perf_counter() - start:.1f} s")
+    print(
+        f"first display of the descent explorer (traces both dtypes): "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     times = time_updates(descent, args.updates, rng, {"steps": 1000})
     median, p95 = _summary(times)
     redraws = descent.model.figure.full_draws
-    print(f"descent explorer, 1000 steps: median {median:.1f} ms, p95 {p95:.1f} ms "
-          f"per update ({redraws} of {descent.updates} updates had to redraw axes)")
+    print(
+        f"descent explorer, 1000 steps: median {median:.1f} ms, p95 {p95:.1f} ms "
+        f"per update ({redraws} of {descent.updates} updates had to redraw axes)"
+    )
 
     tangent = explorers.tangent_explorer("en", show_curvature=True)
     t_median, t_p95 = _summary(time_updates(tangent, args.updates, rng, {}))
@@ -112,15 +118,19 @@ def main(argv: list[str] | None = None) -> int:
 
     fit = explorers.fit_explorer("en")
     f_median, f_p95 = _summary(time_updates(fit, args.updates, rng, {}))
-    print(f"fit explorer (chapter 12): median {f_median:.1f} ms, p95 {f_p95:.1f} ms per update "
-          f"({fit.model.figure.full_draws} of {fit.updates} updates had to redraw axes)")
+    print(
+        f"fit explorer (chapter 12): median {f_median:.1f} ms, p95 {f_p95:.1f} ms per update "
+        f"({fit.model.figure.full_draws} of {fit.updates} updates had to redraw axes)"
+    )
 
     counts = explorers.trace_counts()
     print(f"traces: descent {counts['descent']}, tangent {counts['tangent']}, fit {counts['fit']}")
 
     eager_s, graph_s = eager_vs_graph()
-    print(f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
-          f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×")
+    print(
+        f"compute core, 1000 steps float32: eager {eager_s * 1000:.0f} ms, "
+        f"tf.function {graph_s * 1000:.1f} ms, eager/graph = {eager_s / graph_s:.0f}×"
+    )
 
     checks = {
         f"median ≤ {TARGET_MEDIAN_MS:g} ms": max(median, f_median) <= TARGET_MEDIAN_MS,
