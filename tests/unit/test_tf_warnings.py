@@ -8,15 +8,23 @@ from autodiff_course.tf_warnings import PREFIX, plain_line, shown_tf_warnings
 
 def test_plain_line_drops_addresses_and_keeps_first_line():
     message = "5 out of the last 5 calls to <function f at 0x7f3a2b1c> triggered retracing.\nMore"
-    assert plain_line(message) == PREFIX + "5 out of the last 5 calls to <function f> triggered retracing."
+    assert (
+        plain_line(message)
+        == PREFIX + "5 out of the last 5 calls to <function f> triggered retracing."
+    )
 
 
 def test_plain_line_keeps_only_the_first_sentence():
     message = "5 out of the last 5 calls to <function g at 0x1f> triggered tf.function retracing. Tracing is expensive."
-    assert plain_line(message) == PREFIX + "5 out of the last 5 calls to <function g> triggered tf.function retracing."
+    assert (
+        plain_line(message)
+        == PREFIX + "5 out of the last 5 calls to <function g> triggered tf.function retracing."
+    )
     message = "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32"
     assert plain_line(message) == PREFIX + message
-    message = "Calling it inside is less efficient (it records more). Only call it inside if you must."
+    message = (
+        "Calling it inside is less efficient (it records more). Only call it inside if you must."
+    )
     assert plain_line(message) == PREFIX + "Calling it inside is less efficient (it records more)."
 
 
@@ -62,4 +70,8 @@ def test_tensorflow_integer_watch_warning_is_shown(capsys):
             y = n * n
     assert tape.gradient(y, n) is None
     out, err = capsys.readouterr()
-    assert out == PREFIX + "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32\n"
+    assert (
+        out
+        == PREFIX
+        + "The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32\n"
+    )
