@@ -52,8 +52,8 @@ def test_python_warnings_are_shown_even_when_ignored(capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with shown_tf_warnings():
-            warnings.warn("shown once", UserWarning)
-        warnings.warn("hidden again", UserWarning)
+            warnings.warn("shown once", UserWarning, stacklevel=1)
+        warnings.warn("hidden again", UserWarning, stacklevel=1)
     out, err = capsys.readouterr()
     assert out == PREFIX + "shown once\n"
     assert err == ""
