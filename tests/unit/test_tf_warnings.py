@@ -15,7 +15,10 @@ def test_plain_line_drops_addresses_and_keeps_first_line():
 
 
 def test_plain_line_keeps_only_the_first_sentence():
-    message = "5 out of the last 5 calls to <function g at 0x1f> triggered tf.function retracing. Tracing is expensive."
+    message = (
+        "5 out of the last 5 calls to <function g at 0x1f> triggered tf.function retracing."
+        " Tracing is expensive."
+    )
     assert (
         plain_line(message)
         == PREFIX + "5 out of the last 5 calls to <function g> triggered tf.function retracing."
