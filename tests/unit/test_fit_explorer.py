@@ -167,23 +167,3 @@ def test_fit_explorer_reacts_to_its_controls(lang):
             assert bytes(e.image.value)[:4] == b"\x89PNG"
     e.controls["steps"].value = 0
     assert "0" in e.status.value and "Error" not in e.status.value
-
-
-def test_update_is_fast():
-    """The bench target is median ≤ 50 ms, p95 ≤ 100 ms; here a loose bound for a loaded CI."""
-    import time
-
-    model = fit.FitModel("en")
-    model.render(model.compute(learning_rate=0.1, steps=200, batch_size=64))
-    rng = np.random.default_rng(0)
-    times = []
-    for _ in range(20):
-        values = dict(
-            learning_rate=float(rng.uniform(0, 0.6)),
-            steps=int(rng.integers(0, 51)) * 10,
-            batch_size=int(rng.integers(1, 65)),
-        )
-        start = time.perf_counter()
-        model.render(model.compute(**values))
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.25

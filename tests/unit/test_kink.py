@@ -4,11 +4,8 @@ against closed forms; every bad input gives a sentence; one trace per dtype; the
 from __future__ import annotations
 
 import math
-import statistics
-import time
 import warnings
 
-import numpy as np
 import pytest
 
 pytest.importorskip("tensorflow")
@@ -128,15 +125,3 @@ def test_kink_explorer_reacts_to_its_controls(lang):
     explorer.controls["h"].value = 1e-9
     explorer.controls["dtype"].value = "float64"
     assert explorer.result.dtype == "float64" and explorer.result.h == pytest.approx(1e-9)
-
-
-def test_kink_update_is_fast():
-    model = ex.KinkModel("en")
-    model.render(model.compute(function="abs", x=0.3, h=1e-3, dtype="float32"))
-    times = []
-    for i, x in enumerate(np.linspace(-0.9, 0.9, 15)):
-        values = {"function": kink.FUNCTIONS[i % 3], "x": float(x), "h": 1e-3, "dtype": "float32"}
-        start = time.perf_counter()
-        model.render(model.compute(**values))
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.2  # the bench target is 0.05 s; loose for loaded CI

@@ -154,17 +154,6 @@ def test_tape_explorer_reacts_to_its_controls(lang):
     assert ("4" in explorer.numbers.value) and explorer.status.value
 
 
-def test_tape_explorer_update_is_fast():
-    model = ex.TapeModel("en")
-    model.render(model.compute(1.0, -2.0, 1.0, 3.0))  # first draw builds the background
-    times = []
-    for x in np.linspace(-4.9, 4.9, 15):
-        start = time.perf_counter()
-        model.render(model.compute(1.0, -2.0, 1.0, float(x)))
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.2  # the bench target is 0.05 s; loose for loaded CI
-
-
 # --------------------------------------------------------------------------- modes explorer
 
 
