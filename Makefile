@@ -18,7 +18,8 @@ AUTHOR := $(BIN)/python -m course_tools
 PYTEST := $(BIN)/python -m pytest
 RUFF := $(BIN)/ruff
 
-.PHONY: help lab test test-fast env lock sync record readme exercises verify bench slides \
+.PHONY: help lab test test-fast test-colab colab-constraints env lock sync record readme \
+	exercises verify bench slides \
 	release wheelhouse lint format clean
 
 help:
@@ -27,7 +28,8 @@ help:
 	@echo "               wheelhouse lint format clean   (see docs/authoring.md)"
 
 # Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
-$(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json
+$(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json \
+		.jupyter/jupyter_server_config.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/learner.txt
@@ -35,6 +37,10 @@ $(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.jso
 	# README and other .md files open rendered, not in the text editor
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	# Kernels idle for 10 minutes with no notebook tab open are shut down (memory: docs/binder)
+	# (a whole config file: jupyter_server_config.d/ holds only extension switches)
+	mkdir -p $(VENV)/etc/jupyter
+	cp .jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $@
 
 # Authors and CI: the test tools and the authoring tools (tools/) on top.
@@ -129,5 +135,30 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(RUFF) format .
 
+# Colab's runtime, as close as this machine gets: Colab's versions (constraints/colab.txt, from
+# Google's published list) on Python 3.11 (Colab runs 3.13, which Debian 12 does not ship).
+# Every notebook re-executed; only the version line and memory addresses may differ
+# (constraints/colab-sanitize.cfg). Then the explorer tests under Colab's ipywidgets 7.
+COLAB_VENV := .venv-colab
+COLAB_PACKAGES := tensorflow keras tf-keras numpy matplotlib ipywidgets ipykernel ipython \
+	jupyter-client nbval pytest pytest-xdist
+$(COLAB_VENV)/.installed: constraints/colab.txt pyproject.toml
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install --quiet -c constraints/colab.txt $(COLAB_PACKAGES)
+	$(COLAB_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-colab: $(COLAB_VENV)/.installed
+	$(COLAB_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow" \
+		tests/unit/test_explorers.py tests/unit/test_kink.py tests/unit/test_fit_explorer.py \
+		tests/unit/test_tape_and_modes.py tests/unit/test_checks.py
+	$(COLAB_VENV)/bin/python -m pytest --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
+		--nbval-current-env --nbval-sanitize-with constraints/colab-sanitize.cfg $(NOTEBOOK_DIRS)
+
+# constraints/colab.txt from a copy of Colab's pip-freeze.txt (googlecolab/backend-info).
+colab-constraints: $(DEV_STAMP)
+	$(AUTHOR) colab-constraints $(FREEZE)
+
 clean:
-	rm -rf $(VENV) build artifacts
+	rm -rf $(VENV) $(COLAB_VENV) build artifacts

@@ -8,15 +8,19 @@ import sys
 import course_tools
 
 COMMANDS = ("sync", "record", "exercises", "readme", "verify", "slides", "bench", "release")
+# Commands with options of their own.
+OWN_OPTIONS = ("slides", "bench", "colab-constraints")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("slides", "bench"):  # their own options
+    if argv and argv[0] in OWN_OPTIONS:
         if argv[0] == "slides":
             from course_tools.slides import main as command
-        else:
+        elif argv[0] == "bench":
             from course_tools.bench import main as command
+        else:
+            from course_tools.colab import main as command
         return command(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m course_tools",
