@@ -37,7 +37,7 @@ MESSAGES = strings(
         "item": {"en": "item {i}: ", "zh": "第 {i} 项："},
         "call": {"en": "for {call}: ", "zh": "调用 {call} 时："},
         # what is wrong
-        "none": {"en": "the answer is None.", "zh": "答案是 None。"},
+        "none": {"en": "the answer is None.", "zh": "得到的是 None。"},
         "python_number": {
             "en": "got the Python {type} {got}, not a tensor.",
             "zh": "得到的是 Python 的 {type} 值 {got}，而不是张量。",
