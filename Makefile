@@ -149,11 +149,8 @@ $(COLAB_VENV)/.installed: constraints/colab.txt pyproject.toml
 	$(COLAB_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Colab's matplotlib 3.10.0 calls a pyparsing name its pyparsing deprecates: a warning a learner
-# never sees (DeprecationWarnings from libraries are hidden), but the tests turn warnings into errors.
 test-colab: $(COLAB_VENV)/.installed
 	$(COLAB_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow" \
-		-W "ignore:'parseString' deprecated" \
 		tests/unit/test_explorers.py tests/unit/test_kink.py tests/unit/test_fit_explorer.py \
 		tests/unit/test_tape_and_modes.py tests/unit/test_checks.py
 	$(COLAB_VENV)/bin/python -m pytest --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \

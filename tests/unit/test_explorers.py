@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -12,13 +11,8 @@ from autodiff_course import explorers as ex
 from autodiff_course.explorers import canvas
 from autodiff_course.quadratic import gradient_descent_closed_form
 
-
-@pytest.fixture(autouse=True)
-def no_warnings():
-    """Every test here fails on any warning (numpy overflow, matplotlib, TensorFlow)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+# Every test here fails on any warning a learner could see (conftest.py).
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 # --------------------------------------------------------------------------- tangent

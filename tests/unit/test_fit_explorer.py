@@ -3,21 +3,14 @@ the chapter 06 rule with the Hessian's eigenvalues, bad input, one trace, the wi
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
 from autodiff_course import explorers as ex
 from autodiff_course.explorers import fit
 
-
-@pytest.fixture(autouse=True)
-def no_warnings():
-    """Every test here fails on any warning (numpy overflow, matplotlib, TensorFlow)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+# Every test here fails on any warning a learner could see (conftest.py).
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 def numpy_sgd(lr: float, steps: int, batch: int):

@@ -4,7 +4,6 @@ against closed forms; every bad input gives a sentence; one trace per dtype; the
 from __future__ import annotations
 
 import math
-import warnings
 
 import pytest
 
@@ -16,11 +15,8 @@ from autodiff_course.explorers import kink  # noqa: E402
 PNG = b"\x89PNG"
 
 
-@pytest.fixture(autouse=True)
-def no_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+# Every test here fails on any warning a learner could see (conftest.py).
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ against closed forms and tf.GradientTape, the recording order, bad input, the wi
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -16,11 +15,8 @@ from autodiff_course.minitape import Tape, Value, backward, describe, exp
 PNG = b"\x89PNG"
 
 
-@pytest.fixture(autouse=True)
-def no_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+# Every test here fails on any warning a learner could see (conftest.py).
+pytestmark = pytest.mark.usefixtures("warnings_are_errors")
 
 
 # --------------------------------------------------------------------------- the own tape
