@@ -39,7 +39,7 @@ TEXT = i18n.strings(
         "path_title": {"en": "path of x on f(x)", "zh": "x 在 f(x) 上的下降路径"},
         "dist_title": {
             "en": "distance |xₖ − x*| after step k",
-            "zh": "第 k 步后到最小值的距离 |xₖ − x*|",
+            "zh": "第 k 步后到最小值点的距离 |xₖ − x*|",
         },
         "away_title": {
             "en": "distance |xₖ − x₀| after step k",

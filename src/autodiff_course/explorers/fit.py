@@ -50,7 +50,7 @@ TEXT = i18n.strings(
         },
         "limit": {
             "en": "full-batch limits: overshoots above lr = {half}, diverges above lr = {edge}",
-            "zh": "全批量的界限：lr > {half} 时越过最小值，lr > {edge} 时发散",
+            "zh": "全批量的界限：lr > {half} 时越过最小值点，lr > {edge} 时发散",
         },
         "status": {"en": "status: {s}", "zh": "状态：{s}"},
         "rule": {
@@ -75,12 +75,12 @@ TEXT = i18n.strings(
         "converges": {
             "en": "Converges: lr·λmax = {x} < 1, every direction shrinks without overshooting. "
             "{rule}",
-            "zh": "收敛：lr·λmax = {x} < 1，每个方向都在缩小，而且不会越过最小值。{rule}",
+            "zh": "收敛：lr·λmax = {x} < 1，每个方向都在缩小，而且不会越过最小值点。{rule}",
         },
         "oscillates_converges": {
             "en": "Oscillates and converges: 1 < lr·λmax = {x} < 2, the steep direction jumps "
             "across the minimum every step, but the jumps shrink. {rule}",
-            "zh": "振荡收敛：1 < lr·λmax = {x} < 2，陡峭方向上每一步都跳到最小值的另一侧，"
+            "zh": "振荡收敛：1 < lr·λmax = {x} < 2，陡峭方向上每一步都跳到最小值点的另一侧，"
             "但跳动越来越小。{rule}",
         },
         "oscillates_forever": {

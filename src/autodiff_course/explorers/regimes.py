@@ -13,7 +13,7 @@ TEXT = i18n.strings(
         "rule": {
             "en": "Rule: each step multiplies the distance to the minimum by 1 − 2a·lr, "
             "so descent converges exactly when |1 − 2a·lr| < 1, i.e. 0 < lr < 1/a.",
-            "zh": "规律：每一步都把到最小值的距离乘以 1 − 2a·lr，"
+            "zh": "规律：每一步都把到最小值点的距离乘以 1 − 2a·lr，"
             "所以当且仅当 |1 − 2a·lr| < 1（即 0 < lr < 1/a）时梯度下降收敛。",
         },
         "factor": {
@@ -39,35 +39,35 @@ TEXT = i18n.strings(
         "uphill": {
             "en": "A negative learning rate climbs uphill: {factor} > 1, "
             "so x moves away from the minimum. {rule}",
-            "zh": "学习率为负数会往坡上走：{factor} > 1，x 离最小值越来越远。{rule}",
+            "zh": "学习率为负数会往坡上走：{factor} > 1，x 离最小值点越来越远。{rule}",
         },
         "converges": {
             "en": "Converges: {factor} < 1, the distance to the minimum shrinks "
             "by this factor every step, without overshooting. {rule}",
-            "zh": "收敛：{factor} < 1，到最小值的距离每一步都按这个倍数缩小，"
-            "而且不会越过最小值。{rule}",
+            "zh": "收敛：{factor} < 1，到最小值点的距离每一步都按这个倍数缩小，"
+            "而且不会越过最小值点。{rule}",
         },
         "one_step": {
             "en": "Converges in one step: 1 − 2a·lr = 0 (lr = 1/(2a)), "
             "so the first step lands exactly on the minimum. {rule}",
-            "zh": "一步收敛：1 − 2a·lr = 0（lr = 1/(2a)），第一步就正好落在最小值上。{rule}",
+            "zh": "一步收敛：1 − 2a·lr = 0（lr = 1/(2a)），第一步就正好落在最小值点上。{rule}",
         },
         "oscillates_converges": {
             "en": "Oscillates and converges: 1 − 2a·lr is negative, so x jumps "
             "across the minimum every step, but {factor} < 1, so the jumps shrink. {rule}",
-            "zh": "振荡收敛：1 − 2a·lr 为负，x 每一步都跳到最小值的另一侧，"
+            "zh": "振荡收敛：1 − 2a·lr 为负，x 每一步都跳到最小值点的另一侧，"
             "但 {factor} < 1，所以跳动越来越小。{rule}",
         },
         "oscillates_forever": {
             "en": "Oscillates forever: 1 − 2a·lr = −1 (lr = 1/a), so x jumps between two "
             "points at the same distance from the minimum and never converges. {rule}",
-            "zh": "永远振荡：1 − 2a·lr = −1（lr = 1/a），x 在到最小值距离相同的"
+            "zh": "永远振荡：1 − 2a·lr = −1（lr = 1/a），x 在到最小值点距离相同的"
             "两个点之间来回跳，永远不收敛。{rule}",
         },
         "diverges": {
             "en": "Diverges: {factor} > 1, every step overshoots further than the last, "
             "and x runs away from the minimum. {rule}",
-            "zh": "发散：{factor} > 1，每一步都比上一步冲得更远，x 离最小值越来越远。{rule}",
+            "zh": "发散：{factor} > 1，每一步都比上一步冲得更远，x 离最小值点越来越远。{rule}",
         },
         "overflow": {
             "en": " In {dtype}, x overflows to ±∞ at step {k}.",
