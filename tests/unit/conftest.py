@@ -8,11 +8,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def warnings_are_errors():
     """Any warning (numpy overflow, matplotlib, TensorFlow) fails the test, except one that a
-    learner never sees: Colab's matplotlib 3.10.0 calls a name its pyparsing deprecates, and
+    learner never sees: Colab's matplotlib 3.10.0 calls names its pyparsing deprecates, and
     Python hides DeprecationWarnings raised inside libraries (`make test-colab`)."""
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        warnings.filterwarnings("ignore", message="'parseString' deprecated")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyparsing")
+        warnings.filterwarnings("ignore", message=r"'\w+' (argument is )?deprecated")
         yield
