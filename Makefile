@@ -18,7 +18,8 @@ AUTHOR := $(BIN)/python -m course_tools
 PYTEST := $(BIN)/python -m pytest
 RUFF := $(BIN)/ruff
 
-.PHONY: help lab test test-fast test-colab colab-constraints env lock sync record readme \
+.PHONY: help lab test test-fast test-colab colab-constraints bench-memory env lock sync record \
+	readme \
 	exercises verify bench slides \
 	release wheelhouse lint format clean
 
@@ -109,6 +110,10 @@ slides: $(DEV_STAMP)
 # Time one slider move of the explorers (compute + redraw) and count the traces.
 bench: $(DEV_STAMP)
 	$(AUTHOR) bench
+
+# Each chapter's peak kernel memory (Binder: 1 GB guaranteed, restart above 2 GB); BENCH_LANG=zh.
+bench-memory: $(DEV_STAMP)
+	$(AUTHOR) bench-memory $(or $(BENCH_LANG),en)
 
 # make release VERSION=1.1.0: version in pyproject.toml, tag in course.toml, setup cells
 # regenerated, one commit and an annotated tag v1.1.0 (then: git push origin HEAD v1.1.0).
