@@ -142,27 +142,34 @@ def _trial_fixed_target(run, fn) -> None:
 # ------------------------------------------------------------------ 09.3 straight-through rounding
 
 
+def _value_and_weighted_gradient(run, name: str, point, weights, want):
+    """Judge name(point) against `want`; return the gradient of Σ weights·name(x) (not None)."""
+    import tensorflow as tf
+
+    x = tf.Variable(point)
+    with tf.GradientTape() as tape:
+        y = run(x)
+        total = tf.reduce_sum(tf.constant(weights) * y) if tf.is_tensor(y) else None
+    judge_call(TensorAnswer(lambda: want, "float32", want.shape), f"{name}({point})", y)
+    gradient = tape.gradient(total, x)
+    call = f"the gradient of Σ {weights}·{name}(x) at x = {point}"
+    if gradient is None:
+        raise Wrong("none").at("call", call=call)
+    return gradient.numpy(), call
+
+
 def _trial_ste(run, fn) -> None:
     """09.3: the value of round(x), and the gradient of x (weights c come back unchanged)."""
     import numpy as np
-    import tensorflow as tf
 
     for point, weights in [
         ([0.2, 1.7, -2.6, 3.5], [1.0, -2.0, 0.5, 3.0]),
         ([-0.4, 0.6, 10.2], [2.0, 2.0, -1.0]),
     ]:
-        x = tf.Variable(point)
-        with tf.GradientTape() as tape:
-            y = run(x)
-            total = tf.reduce_sum(tf.constant(weights) * y) if tf.is_tensor(y) else None
         want = np.round(np.array(point, np.float32))
-        judge_call(TensorAnswer(lambda w=want: w, "float32", want.shape), f"ste_round({point})", y)
-        gradient = tape.gradient(total, x)
-        call = f"the gradient of Σ {weights}·ste_round(x) at x = {point}"
-        if gradient is None:
-            raise Wrong("none").at("call", call=call)
-        if not np.allclose(gradient.numpy(), weights, rtol=1e-5, atol=1e-6):
-            raise Wrong("gradient", got=short(gradient.numpy())).at("call", call=call)
+        gradient, call = _value_and_weighted_gradient(run, "ste_round", point, weights, want)
+        if not np.allclose(gradient, weights, rtol=1e-5, atol=1e-6):
+            raise Wrong("gradient", got=short(gradient)).at("call", call=call)
 
 
 # ------------------------------------------------------------------------- 09.4 a safe square root
@@ -171,26 +178,17 @@ def _trial_ste(run, fn) -> None:
 def _trial_safe_sqrt(run, fn) -> None:
     """09.4: √x, and upstream · 0.5/√x with 0 at x = 0 (no nan, upstream not ignored)."""
     import numpy as np
-    import tensorflow as tf
 
     for point, weights in [
         ([0.0, 0.25, 4.0, 1e-4], [1.0, 2.0, -1.0, 0.5]),
         ([9.0, 0.0], [3.0, -2.0]),
     ]:
-        x = tf.Variable(point)
-        with tf.GradientTape() as tape:
-            y = run(x)
-            total = tf.reduce_sum(tf.constant(weights) * y) if tf.is_tensor(y) else None
         want = np.sqrt(np.array(point, np.float32))
-        judge_call(TensorAnswer(lambda w=want: w, "float32", want.shape), f"safe_sqrt({point})", y)
-        gradient = tape.gradient(total, x)
-        call = f"the gradient of Σ {weights}·safe_sqrt(x) at x = {point}"
-        if gradient is None:
-            raise Wrong("none").at("call", call=call)
+        gradient, call = _value_and_weighted_gradient(run, "safe_sqrt", point, weights, want)
         p = np.array(point)
         slope = np.where(p > 0, 0.5 / np.sqrt(np.where(p > 0, p, 1.0)), 0.0)
-        if not np.allclose(gradient.numpy(), np.array(weights) * slope, rtol=1e-4, atol=1e-6):
-            raise Wrong("gradient", got=short(gradient.numpy())).at("call", call=call)
+        if not np.allclose(gradient, np.array(weights) * slope, rtol=1e-4, atol=1e-6):
+            raise Wrong("gradient", got=short(gradient)).at("call", call=call)
 
 
 # -------------------------------------------------------------------- 09.5 a float32 gradient check
