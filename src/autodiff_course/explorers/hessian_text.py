@@ -62,10 +62,10 @@ TEXT = i18n.strings(
         },
         "status.saddle": {
             "en": "One eigenvalue is negative ({l}): a saddle, curving down along the dashed "
-            "direction. A Newton step goes to the stationary point ({x}, {y}), which is not a "
+            "direction. A Newton step goes to ({x}, {y}), towards a saddle point, not a "
             "minimum; descent should not take it.",
             "zh": "有一个特征值是负的（{l}）：这是鞍形，沿虚线方向向下弯。"
-            "牛顿法一步走到驻点 ({x}, {y})，那里不是最小值点；下降时不应该走这一步。",
+            "牛顿法一步走到 ({x}, {y})，是朝着鞍点走，而不是最小值点；下降时不应该走这一步。",
         },
         "status.maximum": {
             "en": "Both eigenvalues are negative: the function curves down in every direction. "
