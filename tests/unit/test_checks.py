@@ -19,6 +19,7 @@ from autodiff_course.checks import CORRECT, NOT_ATTEMPTED, WRONG, engine, evalua
 from autodiff_course.i18n import placeholders  # noqa: E402
 
 from . import learner_code as lc  # noqa: E402
+from . import learner_code_ch08 as lc08  # noqa: E402
 from . import learner_code_ch09 as lc09  # noqa: E402
 from . import learner_code_ch10_ch11 as lc1011  # noqa: E402
 
@@ -310,6 +311,8 @@ MISTAKES = {
     ],
 }
 
+RIGHT.update(lc08.RIGHT)
+MISTAKES.update(lc08.MISTAKES)
 RIGHT.update(lc09.RIGHT)
 MISTAKES.update(lc09.MISTAKES)
 RIGHT.update(lc1011.RIGHT)

@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     others = {
+        "Hessian explorer (chapter 08)": explorers.hessian_explorer("en"),
         "kink explorer (chapter 09)": explorers.kink_explorer("en"),
         "modes explorer (chapter 10)": explorers.modes_explorer(synthetic_modes_grid(), "en"),
         "tape explorer (chapter 11)": explorers.tape_explorer("en"),
@@ -170,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         "one trace per dtype": counts["descent"] == {"float32": 1, "float64": 1}
         and counts["tangent"] == {"float32": 1}
         and counts["fit"] == {"float32": 1}
-        and all(n == 1 for core in ("kink", "tape_graph") for n in counts.get(core, {}).values()),
+        and all(
+            n == 1
+            for core in ("hessian", "kink", "tape_graph")
+            for n in counts.get(core, {}).values()
+        ),
     }
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'FAIL'} {name}")

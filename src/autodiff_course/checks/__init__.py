@@ -20,7 +20,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from autodiff_course.checks import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch09, ch10, ch11, ch12
+from autodiff_course.checks import (
+    ch01,
+    ch02,
+    ch03,
+    ch04,
+    ch05,
+    ch06,
+    ch07,
+    ch08,
+    ch09,
+    ch10,
+    ch11,
+    ch12,
+)
 from autodiff_course.checks.engine import (
     CORRECT,
     NOT_ATTEMPTED,
@@ -40,7 +53,7 @@ __all__ = [
 ]  # fmt: skip
 
 EXERCISES: dict[str, Exercise] = {}
-for _chapter in (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch09, ch10, ch11, ch12):
+for _chapter in (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11, ch12):
     EXERCISES.update(_chapter.EXERCISES)
 
 

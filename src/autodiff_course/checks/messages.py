@@ -130,6 +130,30 @@ MESSAGES = strings(
             "input.",
             "zh": "磁带没有记录这个结果，所以反向传播到不了输入。",
         },
+        # chapter 08: Jacobians, VJPs and Newton steps that are wrong in a known way
+        "summed_jacobian": {
+            "en": "got shape {got}, the shape of a gradient: the derivatives of the target's "
+            "entries are added together, not kept apart as in a Jacobian.",
+            "zh": "得到的形状是 {got}，这是梯度的形状：目标各元素的导数被加在了一起，"
+            "而不是像雅可比矩阵那样分开保存。",
+        },
+        "unweighted": {
+            "en": "got {got}, the sum of the Jacobian's rows: the weights u were not used.",
+            "zh": "得到 {got}，即雅可比矩阵各行之和：没有用上权重 u。",
+        },
+        "batch_sum": {
+            "en": "each example's block also holds the derivatives of the other examples' "
+            "outputs, added in: the examples here interact.",
+            "zh": "每个样本的块里还加进了其他样本的输出对它的导数：这里的样本之间相互影响。",
+        },
+        "gradient_step": {
+            "en": "got {got}, a plain gradient step, not a Newton step.",
+            "zh": "得到 {got}，这是普通的梯度下降一步，不是牛顿法的一步。",
+        },
+        "multiplied": {
+            "en": "got {got}: the step multiplies the gradient by the Hessian.",
+            "zh": "得到 {got}：这一步用黑塞矩阵乘了梯度。",
+        },
         # chapter 09: gradients that are wrong in a known way
         "gradient": {"en": "wrong gradient: got {got}.", "zh": "梯度不对：得到 {got}。"},
         "target_moves": {

@@ -1,6 +1,6 @@
-"""Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), forward
-against reverse mode (10), gradients at a kink (09), the recorded graph of a tape (11) and fitting
-a line with SGD (12).
+"""Slider explorers: the tangent line (chapters 01 and 03), gradient descent (06 and 07), the
+Hessian of a function of two variables (08), gradients at a kink (09), forward against reverse
+mode (10), the recorded graph of a tape (11) and fitting a line with SGD (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
 `base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
@@ -40,6 +40,17 @@ from autodiff_course.explorers.fit import (
     fit_lines,
     fit_path,
     fit_report,
+)
+from autodiff_course.explorers.hessian import (
+    HessianFigure,
+    HessianModel,
+    HessianValues,
+    hessian_core,
+    hessian_explorer,
+    hessian_lines,
+    hessian_report,
+    hessian_status,
+    hessian_values,
 )
 from autodiff_course.explorers.kink import (
     KinkFigure,
@@ -83,6 +94,9 @@ __all__ = [
     "FitFigure",
     "FitModel",
     "FitResult",
+    "HessianFigure",
+    "HessianModel",
+    "HessianValues",
     "KinkFigure",
     "KinkModel",
     "KinkValues",
@@ -109,6 +123,12 @@ __all__ = [
     "fit_path",
     "fit_report",
     "fit_rule",
+    "hessian_core",
+    "hessian_explorer",
+    "hessian_lines",
+    "hessian_report",
+    "hessian_status",
+    "hessian_values",
     "kink_core",
     "kink_explorer",
     "kink_lines",
