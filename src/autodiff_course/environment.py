@@ -101,11 +101,12 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     # Keras 3 warns about things the course does on purpose (e.g. apply_gradients in a loop).
     warnings.filterwarnings("ignore", module="keras")
 
-    from autodiff_course.plotting import use_course_style
+    from autodiff_course.plotting import show_dark_theme_style, use_course_style
 
     if in_colab():
         _setup_colab(lang)
     use_course_style(lang)
+    show_dark_theme_style()
     if show_versions:
         import keras
 

@@ -65,6 +65,25 @@ def use_course_style(lang: str = "en") -> str | None:
     return find_cjk_font() if lang == "zh" else None
 
 
+# JupyterLab's dark theme (data-jp-theme-light="false" on <body>) would show every figure as a
+# white box. Inverting the lightness and turning the hue back keeps the colours' meaning (blue
+# stays blue) on a dark background. Light themes are left alone.
+DARK_THEME_CSS = (
+    'body[data-jp-theme-light="false"] .jp-OutputArea-output img '
+    "{filter: invert(0.9) hue-rotate(180deg);}"
+)
+
+
+def show_dark_theme_style() -> None:
+    """Display the style above in a notebook (it applies to the whole page); elsewhere nothing."""
+    from IPython import get_ipython
+    from IPython.display import HTML, display
+
+    if getattr(get_ipython(), "kernel", None) is None:  # plain Python or a terminal IPython
+        return
+    display(HTML(f"<style>{DARK_THEME_CSS}</style>"))
+
+
 def can_draw_chinese() -> bool:
     """True when figures can show Chinese text (a CJK font is installed)."""
     return find_cjk_font() is not None

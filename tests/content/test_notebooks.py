@@ -16,6 +16,9 @@ from conftest import ROOT, code_cells, load, rel, source
 from course_tools import repo
 
 EXCUSE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# A cell that shows an explorer: `descent_explorer(lang="en")` or `explorer` on its last line.
+EXPLORER_CALL = re.compile(r"^(\w+_explorer\(.*\)|explorer)\s*$", re.M)
 NOTEBOOKS = sorted(p.ipynb for p in repo.pairs())
 
 
@@ -86,6 +89,14 @@ def test_recorded_notebook_is_clean(path):
             )
             text = "".join(out.get("data", {}).get("text/plain", ""))
             assert not re.search(r" at 0x[0-9a-f]+>", text), f"code cell {i}: memory address"
+            # A widget view without saved state shows an error before the notebook runs.
+            assert WIDGET_VIEW not in out.get("data", {}), f"code cell {i}: widget view recorded"
+            assert not text.startswith(("HBox(", "VBox(")), f"code cell {i}: widget stand-in"
+        if EXPLORER_CALL.search(source(cell)):
+            data = [out.get("data", {}) for out in cell.get("outputs", [])]
+            assert any("image/png" in d and "text/plain" in d for d in data), (
+                f"code cell {i}: an explorer without its still and numbers"
+            )
         if cell.get("execution_count") is None and cell.get("outputs"):
             pytest.fail(f"code cell {i}: outputs without an execution count")
         assert "execution" not in cell["metadata"], f"code cell {i}: run timestamps recorded"

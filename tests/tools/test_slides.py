@@ -117,6 +117,31 @@ def test_widget_views_without_saved_state_are_left_out(tmp_path):
     assert "Sliders" in page
 
 
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+
+
+def test_an_explorer_shows_its_still(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    explorer = code("explorer")
+    explorer.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                slides.WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0},
+                "image/png": ONE_PIXEL_PNG,
+                "text/plain": "x after 1000 steps: 0.99999857",
+            },
+        )
+    ]
+    nb.cells = [md("# Title"), code('setup_notebook("en")'), md("## Sliders"), explorer]
+    path = tmp_path / "en" / "01_still.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    page = slides.build(path, tmp_path / "out").read_text(encoding="utf-8")
+    assert "data:image/png;base64,iVBORw0KGgo" in page
+    assert "widget-view" not in page
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("slides")

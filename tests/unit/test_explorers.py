@@ -282,6 +282,52 @@ def test_an_explorer_is_built_from_any_model():
         ex.Explorer(model, {}, "fr")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_explorer_output_carries_a_still_and_its_numbers(lang):
+    import base64
+    import io
+
+    from PIL import Image
+
+    e = ex.descent_explorer(lang)
+    e.controls["learning_rate"].value = 1.5
+    bundle = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.widget.model_id
+    text = bundle["text/plain"].splitlines()
+    assert text[:-1] == ex.descent_lines(e.result, lang)
+    assert text[-1] == e.result.status.message  # the verdict, in the notebook's language
+    still = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    figure = Image.open(io.BytesIO(bytes(e.image.value)))
+    # the figure on top, then at least one text line per numbers line underneath
+    assert still.width == figure.width
+    assert still.height >= figure.height + 17 * len(text)
+
+
+def test_still_lines_wrap_at_spaces_and_between_chinese_characters():
+    from autodiff_course.explorers.still import wrap
+
+    def fits(piece):
+        return len(piece) <= 10
+
+    assert wrap("short", fits) == ["short"]
+    assert wrap("one two three four", fits) == ["one two", "three four"]
+    assert wrap("abcdefghijklmnop", fits) == ["abcdefghij", "klmnop"]
+    assert wrap("收敛：每一步都把距离，乘以一个倍数", fits) == [
+        "收敛：每一步都把距离，",
+        "乘以一个倍数",
+    ]
+    assert all(fits(p) for p in wrap("甲乙丙丁戊己庚辛壬癸子丑寅卯", fits))
+
+
+def test_widget_view_of_an_ipywidgets_7_widget():
+    from autodiff_course.explorers.base import widget_view
+
+    class Old:  # ipywidgets 7 widgets have no _repr_mimebundle_, only a model id
+        model_id = "abc"
+
+    assert widget_view(Old()) == {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+
+
 def test_a_failing_update_shows_a_sentence():
     import ipywidgets as w
 

@@ -11,6 +11,7 @@ from . import repo
 from .repo import Pair
 from .setup_cell import setup_cell
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -50,6 +51,10 @@ def write_ipynb(nb, path) -> None:
     nb.metadata.pop("widgets", None)  # widget state is per session, never part of the contract
     for cell in nb.cells:  # run timestamps: noise in every diff
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            # Without the saved state a widget view shows an error; the explorers' outputs
+            # carry a still image and their numbers as text, and those stay.
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.write(nb, path)
 
 

@@ -11,8 +11,9 @@ shape of each notebook, so that each slide holds one idea and its output:
 - a prose cell that leads into code starts a sub-slide, and the code cell joins it with its output;
 - a code cell right after another code cell appears on the same slide, one click later (fragment);
 - the shared setup cell (the first code cell, which calls `setup_notebook`) is skipped;
-- a slider explorer's output is left out: without a kernel it would show only the text stand-in
-  of the widget ("HBox(children=...").
+- a slider explorer shows its still (the figure and its numbers as one image); the output of a
+  widget without a still is left out: without a kernel it would show only the text stand-in of
+  the widget ("HBox(children=...").
 
 A cell that already has `slideshow.slide_type` metadata keeps it. Relative links are rewritten so
 they work from the slides: a sibling chapter links to its slides, anything else to the repository.
@@ -109,6 +110,18 @@ def rewrite_links(source: str, notebook: str) -> str:
     return _LINK.sub(fix, source)
 
 
+def still_or_none(output):
+    """A widget's output without its widget view: its still image if it has one (the explorers
+    do), else nothing (the text stand-in, "HBox(children=...", tells a reader nothing)."""
+    data = output.get("data", {})
+    if WIDGET_VIEW not in data:
+        return output
+    if "image/png" not in data:
+        return None
+    output.data = {key: value for key, value in data.items() if key != WIDGET_VIEW}
+    return output
+
+
 def _preprocessor_class():
     from nbconvert.preprocessors import Preprocessor
 
@@ -121,7 +134,8 @@ def _preprocessor_class():
             for cell, kind in zip(nb.cells, choose_slide_types(nb.cells), strict=True):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = kind
                 if cell.cell_type == "code" and not saved_widgets:
-                    cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+                    cell.outputs = [still_or_none(o) for o in cell.outputs]
+                    cell.outputs = [o for o in cell.outputs if o is not None]
                 if cell.cell_type == "markdown" and notebook:
                     cell.source = rewrite_links(cell.source, notebook)
             return nb, resources

@@ -225,7 +225,43 @@ class Explorer:
         except Exception as err:  # a learner should see a sentence, not a traceback
             self.status.value = f"<b>{type(err).__name__}</b>: {err}"
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def text_lines(self, lang: str) -> list[str]:
+        """The numbers panel and the status sentence as plain lines, in `lang`."""
+        lines = list(self.model.describe(self.result, lang))
+        verdict = self.model.status(self.result, lang)
+        return lines + [verdict[1]] if verdict else lines
 
-        display(self.widget)
+    def still(self) -> bytes:
+        """The figure and its numbers as one PNG (English text where no font draws Chinese)."""
+        from autodiff_course.explorers.canvas import figure_lang, figure_rc
+        from autodiff_course.explorers.still import still_png
+
+        lang = figure_lang(self.lang)
+        return still_png(self.image.value, self.text_lines(lang), figure_rc(lang))
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, with a still and its numbers as text for where no widget can run.
+
+        Front ends that run widgets pick the widget view. The recorder keeps only the still and
+        the text (widget state is not saved), so a notebook read before it runs, on GitHub or on
+        nbviewer shows the figure; nbval compares the text.
+        """
+        import base64
+
+        return {
+            WIDGET_VIEW: widget_view(self.widget),
+            "image/png": base64.b64encode(self.still()).decode("ascii"),
+            "text/plain": "\n".join(self.text_lines(self.lang)),
+        }
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def widget_view(widget) -> dict:
+    """The widget-view part of a widget's output (ipywidgets 8 and Colab's ipywidgets 7)."""
+    bundle = getattr(widget, "_repr_mimebundle_", None)
+    data = bundle() if callable(bundle) else None
+    if data and WIDGET_VIEW in data:
+        return data[WIDGET_VIEW]
+    return {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
