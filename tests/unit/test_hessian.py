@@ -87,6 +87,33 @@ def test_every_input_gets_a_sentence_and_a_picture(values, kind, key, lang):
     assert len(lines) >= 7 and all("{" not in line for line in lines)
 
 
+def test_saddle_sentence_names_the_model_stationary_point_not_a_saddle_of_f():
+    # Rosenbrock has no saddle: at (0, 1) the Newton point zeroes the local quadratic model's
+    # gradient g + H·(p − v), not Rosenbrock's own gradient.
+    v = ex.hessian_values("rosenbrock", 0.0, 1.0, dtype="float64")
+    p = np.asarray(v.newton, dtype=float)
+    np.testing.assert_allclose(v.gradient + v.hessian @ (p - [0.0, 1.0]), 0.0, atol=1e-9)
+    x, y = p
+    own = [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]
+    assert np.abs(own).max() > 1.0
+    en = ex.HessianModel("en").status(v, "en")[1]
+    zh = ex.HessianModel("zh").status(v, "zh")[1]
+    assert "(−0.005025, 0), the stationary point of the local quadratic model" in en, en
+    assert "(−0.005025, 0)，即局部二次模型的驻点" in zh, zh
+
+
+def test_singular_sentence_speaks_of_curvature_not_a_flat_function():
+    # b² = 4ac: zero curvature along (1, −1)/√2, yet the gradient (6, 6) is not zero.
+    v = ex.hessian_values("bowl", 2.0, 1.0, 1.0, 2.0, 1.0, dtype="float64")
+    direction = np.array([1.0, -1.0]) / np.sqrt(2.0)
+    np.testing.assert_allclose(v.hessian @ direction, 0.0, atol=1e-12)
+    assert v.gradient.tolist() == [6.0, 6.0]
+    en = ex.HessianModel("en").status(v, "en")[1]
+    zh = ex.HessianModel("zh").status(v, "zh")[1]
+    assert "zero curvature along (0.707107, −0.707107)" in en and "flat" not in en, en
+    assert "沿 (0.707107, −0.707107) 方向的曲率为零" in zh and "平的" not in zh, zh
+
+
 def test_one_trace_per_dtype_whatever_the_values():
     for function in hessian.FUNCTIONS:
         for x, y in [(-3.0, 3.0), (0.0, 0.0), (1e20, 1.0)]:
@@ -103,6 +130,8 @@ def test_report_is_deterministic_text():
     assert "one Newton step → (0, 0)" in text
     zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 2.0, 1.0, lang="zh")
     assert "牛顿法一步：无" in zh and "黑塞矩阵是奇异的" in zh
+    bowl_zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 1.0, 2.0, lang="zh")
+    assert "从任何一点出发都一步落到那里，本次落在 (0, 0)。" in bowl_zh
 
 
 def test_unknown_function_or_dtype_is_a_clear_error():

@@ -58,14 +58,15 @@ TEXT = i18n.strings(
             "en": "Both eigenvalues are positive: a bowl with its minimum at (0, 0), and one "
             "Newton step lands on it from any point, here ({x}, {y}).",
             "zh": "两个特征值都是正的：这是一个最小值点在 (0, 0) 的碗，"
-            "牛顿法从任何一点出发都一步落到那里，这里是 ({x}, {y})。",
+            "牛顿法从任何一点出发都一步落到那里，本次落在 ({x}, {y})。",
         },
         "status.saddle": {
-            "en": "One eigenvalue is negative ({l}): a saddle, curving down along the dashed "
-            "direction. A Newton step goes to ({x}, {y}), towards a saddle point, not a "
-            "minimum; descent should not take it.",
-            "zh": "有一个特征值是负的（{l}）：这是鞍形，沿虚线方向向下弯。"
-            "牛顿法一步走到 ({x}, {y})，是朝着鞍点走，而不是最小值点；下降时不应该走这一步。",
+            "en": "One eigenvalue is negative ({l}): the function curves down along the dashed "
+            "direction. A Newton step goes to ({x}, {y}), the stationary point of the local "
+            "quadratic model, which is a saddle, not a minimum; descent should not take it.",
+            "zh": "有一个特征值是负的（{l}）：函数沿虚线方向向下弯。"
+            "牛顿法一步走到 ({x}, {y})，即局部二次模型的驻点，它是鞍点而不是最小值点；"
+            "下降时不应该走这一步。",
         },
         "status.maximum": {
             "en": "Both eigenvalues are negative: the function curves down in every direction. "
@@ -75,10 +76,10 @@ TEXT = i18n.strings(
         },
         "status.singular": {
             "en": "The Hessian is singular (an eigenvalue is 0, determinant {d}): the function "
-            "is flat along ({v1}, {v2}), H cannot be inverted, and there is no Newton step. "
-            "For the bowl this happens when b² = 4ac.",
+            "has zero curvature along ({v1}, {v2}), H cannot be inverted, and there is no "
+            "Newton step. For the bowl this happens when b² = 4ac.",
             "zh": "黑塞矩阵是奇异的（有一个特征值为 0，行列式为 {d}）："
-            "函数沿 ({v1}, {v2}) 方向是平的，H 不可逆，没有牛顿法的这一步。"
+            "函数沿 ({v1}, {v2}) 方向的曲率为零，H 不可逆，没有牛顿法的这一步。"
             "对碗形函数，b² = 4ac 时就会这样。",
         },
         "status.overflow": {
