@@ -71,3 +71,25 @@ def test_a_readme_without_its_markers_is_an_error(fake_repo):
     (fake_repo / "README.md").write_text("# no generated blocks\n")
     with pytest.raises(ValueError, match="README.md has no"):
         readme.readme_text("en")
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("solutions/*/*.md")), ids=lambda p: p.name)
+def test_no_exercise_heading_hides_in_solution_only_prose(path):
+    """A heading inside a solution-only cell is stripped with it: the exercise would lose its
+    title and instructions. A `+++` line must end the solution prose before the next heading."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    for i, cell in enumerate(nb.cells):
+        if "solution-only" in cell.metadata.get("tags", []):
+            headings = [line for line in cell.source.splitlines() if line.startswith("#")]
+            assert not headings, f"cell {i}: {headings[0]!r} is inside a solution-only cell"
+
+
+def test_every_exercise_keeps_its_heading():
+    for lang in ("en", "zh"):
+        for solution in sorted((ROOT / "solutions" / lang).glob("*.md")):
+            exercise = ROOT / "exercises" / lang / solution.name
+            want = [line for line in solution.read_text().splitlines() if line.startswith("## ")]
+            have = [line for line in exercise.read_text().splitlines() if line.startswith("## ")]
+            assert want == have, f"{exercise.relative_to(ROOT)}: headings differ from solutions"
