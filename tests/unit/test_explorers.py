@@ -239,7 +239,7 @@ def test_the_report_breaks_the_status_between_words(lang):
     if lang == "en":
         assert "|1 − 2a·lr| < 1" in text  # a formula is not broken across lines
     else:
-        assert all(line.rstrip()[-1] in "，。；：）" for line in status[:-1])
+        assert all(line.rstrip()[-1] in "，。；！？" for line in status[:-1])
 
 
 def test_one_trace_per_dtype_whatever_the_values():

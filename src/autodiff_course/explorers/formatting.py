@@ -58,8 +58,8 @@ def power_of_ten(value: float, _position=None) -> str:
 
 # A formula such as "|1 − 2a·lr| < 1" stays on one line: no break next to an operator.
 _FORMULA_SPACE = re.compile(r"(?<=[−+<>=≤≥×]) | (?=[−+<>=≤≥×])")
-# Chinese text may break after these: full-width punctuation and a closing bracket.
-_ZH_BREAK = re.compile(r"(?<=[，。；：！？、）])")
+# Chinese text breaks after a comma or a sentence's end: not after "：" (规律：) or "）" (…）时).
+_ZH_BREAK = re.compile(r"(?<=[，。；！？])")
 
 
 def columns(text: str) -> int:
