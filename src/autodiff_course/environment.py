@@ -29,6 +29,13 @@ TEXT = i18n.strings(
         "gpus": {"en": "{n} GPU(s) found: {names}", "zh": "检测到 {n} 块 GPU：{names}"},
         # Between the GPUs' names: Chinese uses the full-width comma.
         "list_sep": {"en": ", ", "zh": "，"},
+        # Printed only by a Chinese notebook, and only where no CJK font is installed.
+        "no_cjk_font": {
+            "en": "No Chinese font is installed, so the figures use English labels "
+            "(Debian/Ubuntu: sudo apt install fonts-noto-cjk).",
+            "zh": "本机没有安装中文字体，所以图中的文字用英文显示"
+            "（Debian/Ubuntu 上可以运行 sudo apt install fonts-noto-cjk 安装）。",
+        },
     },
 )
 # Where Debian/Ubuntu's fonts-noto-cjk package puts its fonts (Colab runs Ubuntu).
@@ -101,12 +108,14 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     # Keras 3 warns about things the course does on purpose (e.g. apply_gradients in a loop).
     warnings.filterwarnings("ignore", module="keras")
 
-    from autodiff_course.plotting import show_dark_theme_style, use_course_style
+    from autodiff_course.plotting import can_draw_chinese, show_dark_theme_style, use_course_style
 
     if in_colab():
         _setup_colab(lang)
     use_course_style(lang)
     show_dark_theme_style()
+    if lang == "zh" and not can_draw_chinese():  # say why the figures are in English
+        print(i18n.text(TEXT, "no_cjk_font", lang))
     if show_versions:
         import keras
 

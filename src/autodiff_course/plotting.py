@@ -87,3 +87,12 @@ def show_dark_theme_style() -> None:
 def can_draw_chinese() -> bool:
     """True when figures can show Chinese text (a CJK font is installed)."""
     return find_cjk_font() is not None
+
+
+def zh_or_en(zh: str, en: str) -> str:
+    """A Chinese figure label where a CJK font can draw it, else the same label in English.
+
+    Without a CJK font matplotlib draws Chinese as empty boxes; the Chinese notebooks' figures
+    pass every label through this, as the explorers do with `figure_lang`.
+    """
+    return zh if can_draw_chinese() else en

@@ -95,3 +95,40 @@ def test_chinese_figure_draws_without_warnings(recwarn):
     fig.canvas.draw()
     plt.close(fig)
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
+@pytest.fixture(params=[True, False], ids=["cjk-font", "no-cjk-font"])
+def cjk_font(request, monkeypatch):
+    """The installed fonts, mocked: with or without one that draws Chinese."""
+    from matplotlib import font_manager
+
+    from autodiff_course import plotting
+
+    fonts = [font_manager.FontEntry(name="DejaVu Sans")]
+    if request.param:
+        fonts.append(font_manager.FontEntry(name="Noto Sans CJK SC"))
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", fonts)
+    yield request.param
+    plotting.use_course_style("en")
+
+
+def test_zh_or_en_picks_chinese_only_where_a_font_draws_it(cjk_font):
+    from autodiff_course.plotting import can_draw_chinese, zh_or_en
+
+    assert can_draw_chinese() is cjk_font
+    assert zh_or_en("数据", "data") == ("数据" if cjk_font else "data")
+
+
+def test_chinese_setup_says_once_why_figures_are_in_english(cjk_font, monkeypatch, capsys):
+    from autodiff_course import environment
+
+    monkeypatch.setattr(environment, "import_tensorflow_quietly", mock.MagicMock)
+    environment.setup_notebook("zh", show_versions=False)
+    environment.setup_notebook("en", show_versions=False)
+    out = capsys.readouterr().out
+    # With a font nothing is printed, so the recorded outputs stay as they are.
+    expected = (
+        "本机没有安装中文字体，所以图中的文字用英文显示"
+        "（Debian/Ubuntu 上可以运行 sudo apt install fonts-noto-cjk 安装）。\n"
+    )
+    assert out == ("" if cjk_font else expected)

@@ -9,6 +9,8 @@ import pytest
 
 from autodiff_course import explorers as ex
 from autodiff_course.explorers import canvas
+from autodiff_course.explorers.descent import path_window
+from autodiff_course.explorers.formatting import columns
 from autodiff_course.quadratic import gradient_descent_closed_form
 
 # Every test here fails on any warning a learner could see (conftest.py).
@@ -87,7 +89,7 @@ def test_descent_report_is_deterministic_text():
     assert "status: Converges: |1 − 2a·lr| = |1 − 2·1·0.01| = 0.98 < 1" in text
     assert (
         "x stops changing after step 659: the step has become smaller than half the spacing "
-        "between float32 numbers near x." in text
+        "between float32 numbers near x." in " ".join(text.split())  # the status is wrapped
     )
     assert "float32 × 1" in text
     zh = ex.descent_report(1, -2, 1, 0, 1.5, 1000, "float32", "zh")
@@ -158,17 +160,86 @@ def test_overflow_is_reported_not_warned(dtype):
     r = ex.descent_path(5, 5, 5, 5, 1.5, 2000, dtype)  # every slider at its maximum
     assert r.status.kind == "diverges"
     assert r.overflow_step is not None and not np.isfinite(r.final_x)
-    assert f"overflows to ±∞ at step {r.overflow_step}" in r.status.message
+    k = r.overflow_step
+    # What the path holds is what the status says: ±inf at step k, then nan (∞ − ∞) after it.
+    inf = "∞" if r.path[k] > 0 else "−∞"
+    assert np.isinf(r.path[k]) and np.isnan(r.path[k + 1]) and np.isnan(r.final_x)
+    assert f"overflows to {inf} at step {k}; the next step computes ∞ − ∞" in r.status.message
+    assert f"from step {k + 1} on x is nan" in r.status.message
     assert math.isinf(r.closed_form)
     png = ex.DescentFigure("en").update(r)
     assert png.startswith(b"\x89PNG")
 
 
+def test_the_sources_largest_learning_rate_ends_in_nan_and_says_so():
+    """lr = 1.5 in float32: −∞ at step 128, nan from 129; panel and status agree."""
+    r = ex.descent_path(1, -2, 1, 0, 1.5, 1000, "float32")
+    assert r.path[128] == -np.inf and np.isnan(r.path[129:]).all()
+    assert ex.descent_lines(r, "en")[0] == "x after 1000 steps (float32): nan"
+    assert "overflows to −∞ at step 128" in r.status.message
+    assert "from step 129 on x is nan" in r.status.message
+    zh = ex.descent_path(1, -2, 1, 0, 1.5, 1000, "float32", "zh").status.message
+    assert "第 128 步溢出为 −∞" in zh and "从第 129 步起 x 是 nan" in zh
+
+
 def test_no_minimum_runs_away_quietly():
     r = ex.descent_path(-2, -5, -5, -5, 1.5, 2000, "float32")
     assert r.status.kind == "no_minimum" and r.x_star is None
+    # a < 0: at x = −∞ the next step is −∞ − lr·(+∞) = −∞, so x stays there, no nan.
+    assert r.path[-1] == -np.inf and not np.isnan(r.path).any()
+    assert f"overflows to −∞ at step {r.overflow_step} and stays there" in r.status.message
+    assert "Here x heads off towards −∞." in r.status.message
     line = ex.descent_path(0, 2, 1, 0, 0.5, 100, "float64")
     assert line.final_x == pytest.approx(-100.0) and line.closed_form == pytest.approx(-100.0)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_without_a_minimum_the_status_says_where_x_goes_and_when_it_leaves_the_plot(lang):
+    r = ex.descent_path(-1, -2, 1, 0, 0.01, 1000, "float32", lang)
+    half, shown = path_window(r.path, r.x0, r.x_star)
+    k = r.leaves_step
+    assert shown[:k].all() and not shown[k:].any()
+    assert abs(r.path[k - 1]) <= half < abs(r.path[k])  # the first step outside the window
+    heads, leaves = {
+        "en": ("Here x heads off towards ∞.", f"The path leaves the plot at step {k}."),
+        "zh": ("这里 x 一路走向 ∞。", f"路径在第 {k} 步离开左图。"),
+    }[lang]
+    assert heads in r.status.message and leaves in r.status.message
+    still = ex.descent_path(-1, 0, 1, 0, 0.1, 50, "float64", lang)  # x₀ on top: f′(x₀) = 0
+    assert still.leaves_step is None and (still.path == 0).all()
+    assert "2a·x₀ + b = 0" in still.status.message
+    assert "heads off" not in still.status.message and "走向" not in still.status.message
+
+
+def test_the_figure_marks_where_the_path_leaves_it():
+    figure = ex.DescentFigure("en")
+    figure.update(ex.descent_path(-1, -2, 1, 0, 0.01, 1000, "float32"))
+    assert figure.leaving.get_text() == "leaves the plot at step 91 →"
+    lo, hi = figure.axes[0].get_xlim()
+    xs = figure.path.get_xdata()
+    inside = xs[np.isfinite(xs)][:-1]  # the last point drawn is the one outside: clipped
+    assert lo <= inside.min() and inside.max() <= hi and np.isfinite(xs).sum() == 92
+    figure.update(ex.descent_path(1, -2, 1, 0, 0.01, 1000, "float32"))
+    assert figure.leaving.get_text() == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_breaks_the_status_between_words(lang):
+    text = ex.descent_report(1, -2, 1, 0, 1.5, 1000, "float32", lang)
+    status = text.splitlines()[3:-1]
+    assert len(status) >= 4 and all(columns(line) <= 88 for line in status)
+    assert all(line.startswith("  ") for line in status[1:])
+    joined = (
+        "".join(line.strip() for line in status)
+        if lang == "zh"
+        else " ".join(line.strip() for line in status)
+    )
+    message = ex.descent_path(1, -2, 1, 0, 1.5, 1000, "float32", lang).status.message
+    assert joined.endswith(message)  # nothing lost, no word cut
+    if lang == "en":
+        assert "|1 − 2a·lr| < 1" in text  # a formula is not broken across lines
+    else:
+        assert all(line.rstrip()[-1] in "，。；！？" for line in status[:-1])
 
 
 def test_one_trace_per_dtype_whatever_the_values():
@@ -349,3 +420,11 @@ def test_the_descent_figure_redraws_axes_only_when_its_limits_change():
     assert e.model.figure.full_draws == drawn
     e.controls["x0"].value = -5.0  # a wider window
     assert e.model.figure.full_draws == drawn + 1
+
+
+def test_the_precision_switch_lines_up_with_the_sliders():
+    """Its label gets the sliders' width and, through their classes, their row and alignment."""
+    e = ex.descent_explorer("en")
+    switch, slider = e.controls["dtype"], e.controls["a"]
+    assert switch.style.description_width == slider.style.description_width
+    assert {"jupyter-widgets", "widget-inline-hbox"} <= set(switch._dom_classes)

@@ -129,6 +129,10 @@ def dtype_switch(label: str, tooltip: str):
         style={**LABEL_STYLE, "button_width": "90px"},
         layout=w.Layout(**CONTROL_LAYOUT),
     )
+    # ipywidgets 8's ToggleButtons lose the classes a slider has (its label then sits on a line
+    # of its own, left-aligned): these two give it the sliders' row, label width and margins.
+    for name in ("jupyter-widgets", "widget-inline-hbox"):
+        switch.add_class(name)
     set_tooltip(switch, tooltip)
     return switch
 

@@ -16,8 +16,13 @@ from autodiff_course.explorers.canvas import (
     nice_limits,
     padded,
 )
-from autodiff_course.explorers.formatting import dtype_number, number, power_of_ten
-from autodiff_course.explorers.regimes import Status, descent_status, with_float_remarks
+from autodiff_course.explorers.formatting import dtype_number, number, power_of_ten, wrap
+from autodiff_course.explorers.regimes import (
+    PathFacts,
+    Status,
+    descent_status,
+    with_float_remarks,
+)
 from autodiff_course.quadratic import gradient_descent_closed_form, quadratic, quadratic_minimum
 
 MAX_STEPS = 10_000
@@ -40,6 +45,10 @@ TEXT = i18n.strings(
         "dist_title": {
             "en": "distance |xₖ − x*| after step k",
             "zh": "第 k 步后到最小值点的距离 |xₖ − x*|",
+        },
+        "leaves_plot": {
+            "en": "leaves the plot at step {k}",
+            "zh": "第 {k} 步离开图框",
         },
         "away_title": {
             "en": "distance |xₖ − x₀| after step k",
@@ -133,10 +142,38 @@ class DescentResult:
     status: Status
     overflow_step: int | None  # first step whose x is not finite
     plateau_step: int | None  # last step that changed x, when x then stands still
+    leaves_step: int | None  # first step outside the left plot's window (`path_window`)
 
     @property
     def final_x(self):
         return self.path[-1]
+
+
+def _direction(path: np.ndarray, overflow: int | None) -> float:
+    """+1 or −1: where x went from x₀ (up to its overflow); 0 when it never moved."""
+    end = path[-1] if overflow is None else path[overflow]
+    return 0.0 if np.isnan(end) else float(np.sign(float(end) - float(path[0])))
+
+
+def path_window(path, x0: float, x_star: float | None) -> tuple[float, np.ndarray]:
+    """The left plot's window [−half, half] and which steps it shows (those before it leaves).
+
+    The window holds x₀, the minimum and the path close to them (within 4 times the start's
+    distance): a path that runs away leaves it instead of squashing the plot. The half width is
+    on the ladder 1, 2, 5, 10, …, so it changes only rarely.
+    """
+    with np.errstate(all="ignore"):
+        path = np.asarray(path, dtype=np.float64)
+        finite = np.isfinite(path)
+        ref = x_star if x_star is not None else x0
+        span = max(1.0, abs(x0 - ref))
+        near = path[finite & (np.abs(path - ref) <= 4.0 * span)]
+        lo = min(float(near.min()) if near.size else x0, ref, x0)
+        hi = max(float(near.max()) if near.size else x0, ref, x0)
+        half = ladder(max(abs(lo), abs(hi), 0.5) * 1.05, up=True)
+        inside = finite & (np.abs(path) <= half)
+    # Once the path has left, it stays left out, even where a later jump lands inside again.
+    return half, np.cumprod(inside).astype(bool)
 
 
 def descent_path(
@@ -159,21 +196,42 @@ def descent_path(
     path = descent_core()(*args, tf.constant(steps, dtype=tf.int32)).numpy()
     a, b, c, x0, lr = (float(v) for v in (a, b, c, x0, learning_rate))
     minimum = quadratic_minimum(a, b, c)
+    x_star = None if minimum is None else minimum[0]
     status = descent_status(a, lr, steps, lang)
     finite = np.isfinite(path)
     overflow = None if finite.all() else int(np.argmin(finite))
+    nans = np.flatnonzero(np.isnan(path))
     plateau = None
     if status.kind in ("converges", "oscillates_converges") and steps > 1 and finite.all():
         moved = np.flatnonzero(path[1:] != path[:-1])  # steps k+1 that changed x
         if moved.size and moved[-1] + 1 < steps:
             plateau = int(moved[-1] + 1)
+    _, shown = path_window(path, x0, x_star)
+    facts = PathFacts(
+        dtype,
+        x0,
+        overflow=overflow,
+        overflow_to=float(path[overflow]) if overflow is not None else np.inf,
+        nan_step=int(nans[0]) if nans.size else None,
+        plateau=plateau,
+        leaves=None if shown.all() else int(np.argmin(shown)),
+        towards=_direction(path, overflow),
+        stays_reason="no_steps"
+        if steps == 0
+        else "no_move"
+        if lr == 0
+        else "flat"
+        if 2 * a * x0 + b == 0
+        else "tiny",
+    )
     return DescentResult(
         a, b, c, x0, lr, steps, dtype, path,
-        x_star=None if minimum is None else minimum[0],
+        x_star=x_star,
         closed_form=float(gradient_descent_closed_form(x0, steps, lr, a, b)),
-        status=with_float_remarks(status, dtype, overflow, plateau, lang),
+        status=with_float_remarks(status, facts, lang),
         overflow_step=overflow,
         plateau_step=plateau,
+        leaves_step=facts.leaves,
     )  # fmt: skip
 
 
@@ -205,7 +263,7 @@ def descent_report(
     i18n.language(lang)
     result = descent_path(a, b, c, x0, learning_rate, steps, dtype, lang)
     lines = descent_lines(result, lang)
-    lines.append(i18n.text(TEXT, "status", lang, s=result.status.message))
+    lines.append(wrap(i18n.text(TEXT, "status", lang, s=result.status.message), lang))
     lines.append(base.traces_text(CORE, lang))
     return "\n".join(lines)
 
@@ -214,6 +272,7 @@ class DescentFigure(Canvas):
     """Path on the parabola and distance to the minimum per step (log scale)."""
 
     def __init__(self, lang: str = "en"):
+        import matplotlib as mpl
         from matplotlib import ticker
 
         self.lang = figure_lang(lang)
@@ -225,7 +284,10 @@ class DescentFigure(Canvas):
         (self.start,) = ax.plot([], [], "o", color="tab:green", ms=7)
         (self.end,) = ax.plot([], [], "o", color="tab:red", ms=7)
         (self.distance,) = dist.plot([], [], color="tab:blue", lw=1.2)
-        self.artists = [self.curve, self.path, self.start, self.end, self.distance]
+        # Where the path leaves the window: "→ leaves the plot at step k" at that side.
+        with mpl.rc_context(self.rc):  # the text takes its font (a CJK one for zh) from here
+            self.leaving = ax.text(0, 0, "", transform=ax.transAxes, fontsize=9, color="tab:blue")
+        self.artists = [self.curve, self.path, self.start, self.end, self.distance, self.leaving]
         self.titles[0].set_text(i18n.text(TEXT, "path_title", self.lang))
         dist.set_yscale("log")
         dist.yaxis.set_major_locator(ticker.LogLocator(numticks=6))
@@ -238,27 +300,24 @@ class DescentFigure(Canvas):
             path = r.path.astype(np.float64)
             finite = np.isfinite(path)
             ref = r.x_star if r.x_star is not None else r.x0
-            span = max(1.0, abs(r.x0 - ref))
-            # Show the start, the minimum and the path close to them; a path that runs away
-            # leaves the window (the status line says so) instead of squashing the plot.
-            shown = finite & (np.abs(path - ref) <= 4.0 * span)
-            xs_shown = path[shown]
-            lo = min(float(xs_shown.min()) if xs_shown.size else r.x0, ref, r.x0)
-            hi = max(float(xs_shown.max()) if xs_shown.size else r.x0, ref, r.x0)
-            # A window [−L, L] with L on the ladder 1, 2, 5, 10, …: it changes only rarely.
-            half = ladder(max(abs(lo), abs(hi), 0.5) * 1.05, up=True)
+            half, shown = path_window(path, r.x0, r.x_star)
             lo, hi = -half, half
             xs = np.linspace(lo, hi, 161)
             ys = quadratic(xs, r.a, r.b, r.c)
-            px = np.where(shown, path, np.nan)
+            drawn = shown.copy()
+            k = r.leaves_step
+            if k is not None and np.isfinite(quadratic(path[k], r.a, r.b, r.c)):
+                drawn[k] = True  # the step that leaves: its segment runs out of the axes
+            px = np.where(drawn, path, np.nan)
             self.curve.set_data(xs, ys)
             self.path.set_data(px, quadratic(px, r.a, r.b, r.c))
             self.start.set_data([r.x0], [quadratic(r.x0, r.a, r.b, r.c)])
-            last = px[-1]
+            last = np.where(shown, path, np.nan)[-1]
             self.end.set_data([last], [quadratic(last, r.a, r.b, r.c)])
             ax.set_xlim(lo, hi)
             y_lo, y_hi = padded(float(ys.min()), float(ys.max()), 0.05)
             ax.set_ylim(ladder(y_lo, up=False, mantissas=(1.0,)), ladder(y_hi, up=True))
+            self._mark_leaving(r, path, ys)
 
             d = np.abs(path - ref)
             d = np.where(finite & (d > 0), d, np.nan)
@@ -272,6 +331,31 @@ class DescentFigure(Canvas):
         title = "dist_title" if r.x_star is not None else "away_title"
         self.titles[1].set_text(i18n.text(TEXT, title, self.lang))
         return self.png()
+
+    def _mark_leaving(self, r: DescentResult, path: np.ndarray, ys: np.ndarray) -> None:
+        """Write "leaves the plot at step k →" in a corner that the curve leaves free."""
+        if r.leaves_step is None:
+            self.leaving.set_text("")
+            return
+        k = r.leaves_step
+        right = (path[k] if not np.isnan(path[k]) else path[k - 1]) > 0
+        y_lo, y_hi = self.axes[0].get_ylim()
+        # Room between the curve at each side edge and the bottom or top, as a fraction.
+        room = {}
+        for side, y in (("right", ys[-1]), ("left", ys[0])):
+            height = (y - y_lo) / (y_hi - y_lo)
+            room[side, "bottom"], room[side, "top"] = height, 1.0 - height
+        # The exit side's bottom corner first (a diverging path on a parabola climbs its walls).
+        exit_side = "right" if right else "left"
+        free = [key for key in ((exit_side, "bottom"), (exit_side, "top")) if room[key] >= 0.25]
+        side, vertical = free[0] if free else max(room, key=room.get)
+        text = i18n.text(TEXT, "leaves_plot", self.lang, k=k)
+        self.leaving.set_text(f"{text} →" if right else f"← {text}")
+        self.leaving.set_position(
+            (0.98 if side == "right" else 0.02, 0.03 if vertical == "bottom" else 0.97)
+        )
+        self.leaving.set_horizontalalignment(side)
+        self.leaving.set_verticalalignment(vertical)
 
 
 class DescentModel:

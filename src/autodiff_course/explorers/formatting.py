@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import textwrap
+import unicodedata
 
 import numpy as np
 
@@ -51,3 +54,37 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def power_of_ten(value: float, _position=None) -> str:
     """Log-axis tick label 10⁻³ in plain text (mathtext labels are slow to draw)."""
     return "10" + str(round(math.log10(value))).translate(_SUPERSCRIPTS) if value > 0 else ""
+
+
+# A formula such as "|1 − 2a·lr| < 1" stays on one line: no break next to an operator.
+_FORMULA_SPACE = re.compile(r"(?<=[−+<>=≤≥×]) | (?=[−+<>=≤≥×])")
+# Chinese text breaks after a comma or a sentence's end: not after "：" (规律：) or "）" (…）时).
+_ZH_BREAK = re.compile(r"(?<=[，。；！？])")
+
+
+def columns(text: str) -> int:
+    """Width in a monospaced output: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, lang: str, width: int = 88, indent: str = "  ") -> str:
+    """A long line for a text output, broken at spaces (Chinese: after punctuation).
+
+    Notebooks wrap a long output line wherever it reaches the edge, in the middle of a word;
+    these breaks are the same on every run. Lines after the first are indented.
+    """
+    if lang == "en":
+        glued = _FORMULA_SPACE.sub("\u00a0", text)  # textwrap breaks only at ASCII spaces
+        lines = textwrap.wrap(
+            glued, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        )
+        return "\n".join(lines).replace("\u00a0", " ")
+    lines, line = [], ""
+    for piece in _ZH_BREAK.split(text):
+        if line and columns(line) + columns(piece) > width - (len(indent) if lines else 0):
+            lines.append(line)
+            line = piece.lstrip()
+        else:
+            line += piece
+    lines.append(line)
+    return ("\n" + indent).join(lines)

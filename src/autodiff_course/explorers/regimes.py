@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from autodiff_course import i18n
@@ -22,9 +23,33 @@ TEXT = i18n.strings(
         },
         "no_minimum": {
             "en": "No minimum: with a = {a} ≤ 0 the curve {shape}, so gradient descent "
-            "keeps going downhill and never settles. Make a positive to get a minimum.",
-            "zh": "没有最小值：a = {a} ≤ 0 时曲线{shape}，梯度下降会一直往下走，"
-            "永远停不下来。把 a 调成正数才有最小值。",
+            "has nowhere to settle: wherever the slope is not 0 it keeps going downhill. "
+            "Make a positive to get a minimum.",
+            "zh": "没有最小值：a = {a} ≤ 0 时曲线{shape}，梯度下降没有可以停下的地方："
+            "只要斜率不为 0，它就会一直往下走。把 a 调成正数才有最小值。",
+        },
+        "heads_off": {
+            "en": " Here x heads off towards {inf}.",
+            "zh": "这里 x 一路走向 {inf}。",
+        },
+        "stays": {
+            "en": " Here x stays at x₀ = {x0}: {reason}.",
+            "zh": "这里 x 停在 x₀ = {x0}：{reason}。",
+        },
+        "stays.no_steps": {"en": "0 steps", "zh": "走了 0 步"},
+        "stays.no_move": {"en": "the learning rate is 0", "zh": "学习率为 0"},
+        "stays.flat": {
+            "en": "f′(x₀) = 2a·x₀ + b = 0 there, so no step moves it",
+            "zh": "那里 f′(x₀) = 2a·x₀ + b = 0，每一步都不动",
+        },
+        "stays.tiny": {
+            "en": "each step lr·f′(x) is too small to change x in {dtype}",
+            "zh": "每一步的 lr·f′(x) 都太小，在 {dtype} 下改变不了 x",
+        },
+        # The explorer's left plot shows the path near x₀ and the minimum only.
+        "leaves": {
+            "en": " The path leaves the plot at step {k}.",
+            "zh": "路径在第 {k} 步离开左图。",
         },
         "shape_line": {"en": "is a straight line", "zh": "是一条直线"},
         "shape_down": {"en": "opens downwards", "zh": "开口向下"},
@@ -70,8 +95,19 @@ TEXT = i18n.strings(
             "zh": "发散：{factor} > 1，每一步都比上一步冲得更远，x 离最小值点越来越远。{rule}",
         },
         "overflow": {
-            "en": " In {dtype}, x overflows to ±∞ at step {k}.",
-            "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 ±∞。",
+            "en": " In {dtype}, x overflows to {inf} at step {k} and stays there.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 {inf}，之后一直是 {inf}。",
+        },
+        # x = ±∞ with a > 0: the next step computes x − lr·f′(x) = ∞ − ∞.
+        "overflow_nan": {
+            "en": " In {dtype}, x overflows to {inf} at step {k}; the next step computes "
+            "∞ − ∞, so from step {j} on x is nan (not a number).",
+            "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 {inf}；下一步要计算 ∞ − ∞，"
+            "所以从第 {j} 步起 x 是 nan（非数值，not a number）。",
+        },
+        "nan": {
+            "en": " In {dtype}, x becomes nan (not a number) at step {k}.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步变成 nan（非数值，not a number）。",
         },
         # Round to nearest: x + step gives x back once the step is below half the spacing.
         "plateau": {
@@ -126,13 +162,43 @@ def descent_status(a: float, learning_rate: float, steps: int = 1, lang: str = "
     return Status(kind, i18n.text(TEXT, kind, lang, factor=factor, rule=rule))
 
 
-def with_float_remarks(
-    status: Status, dtype: str, overflow: int | None, plateau: int | None, lang: str
-) -> Status:
-    """The status, with what float arithmetic did: overflow to ±∞, or x standing still."""
+@dataclass(frozen=True)
+class PathFacts:
+    """What the computed path did, beyond the regime: for the remarks after the status."""
+
+    dtype: str
+    x0: float
+    overflow: int | None = None  # first step whose x is not finite
+    overflow_to: float = math.inf  # x at that step: ±inf, or nan
+    nan_step: int | None = None  # first step whose x is nan
+    plateau: int | None = None  # last step that changed x, when x then stands still
+    leaves: int | None = None  # first step outside the explorer's left plot
+    towards: float = 0.0  # +1 or −1: where x went; 0 when it never moved
+    stays_reason: str = "tiny"  # why x never moved: no_steps, no_move, flat or tiny
+
+
+def with_float_remarks(status: Status, facts: PathFacts, lang: str) -> Status:
+    """The status, with what the path did: where it went, overflow, or x standing still."""
     message = status.message
-    if overflow is not None:
-        message += i18n.text(TEXT, "overflow", lang, dtype=dtype, k=overflow)
-    if plateau is not None:
-        message += i18n.text(TEXT, "plateau", lang, dtype=dtype, k=plateau)
+    if status.kind == "no_minimum":
+        if facts.towards:
+            message += i18n.text(TEXT, "heads_off", lang, inf=number(facts.towards * math.inf))
+        else:
+            reason = i18n.text(TEXT, f"stays.{facts.stays_reason}", lang, dtype=facts.dtype)
+            message += i18n.text(TEXT, "stays", lang, x0=number(facts.x0), reason=reason)
+    if facts.leaves is not None:
+        message += i18n.text(TEXT, "leaves", lang, k=facts.leaves)
+    if facts.overflow is not None:
+        if math.isnan(facts.overflow_to):
+            message += i18n.text(TEXT, "nan", lang, dtype=facts.dtype, k=facts.overflow)
+        else:
+            inf = number(facts.overflow_to)
+            kind, j = (
+                ("overflow", None) if facts.nan_step is None else ("overflow_nan", facts.nan_step)
+            )
+            message += i18n.text(
+                TEXT, kind, lang, dtype=facts.dtype, k=facts.overflow, inf=inf, j=j
+            )
+    if facts.plateau is not None:
+        message += i18n.text(TEXT, "plateau", lang, dtype=facts.dtype, k=facts.plateau)
     return Status(status.kind, message)
