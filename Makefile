@@ -20,13 +20,13 @@ RUFF := $(BIN)/ruff
 
 .PHONY: help lab test test-fast test-colab colab-constraints bench-memory env lock sync record \
 	readme \
-	exercises verify bench slides \
+	exercises verify bench bench-browser slides \
 	release wheelhouse lint format clean
 
 help:
 	@grep -E '^# make ' Makefile | sed 's/^# //'
-	@echo "other targets: env lock sync record readme exercises verify slides bench release"
-	@echo "               wheelhouse lint format clean   (see docs/authoring.md)"
+	@echo "other targets: env lock sync record readme exercises verify slides bench bench-browser"
+	@echo "               release wheelhouse lint format clean   (see docs/authoring.md)"
 
 # Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
 $(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json \
@@ -110,6 +110,10 @@ slides: $(DEV_STAMP)
 # Time one slider move of the explorers (compute + redraw) and count the traces.
 bench: $(DEV_STAMP)
 	$(AUTHOR) bench
+
+# Key press to new figure in JupyterLab + headless Chromium, against an echo-only slider's floor.
+bench-browser: $(DEV_STAMP)
+	$(AUTHOR) bench-browser $(BENCH_BROWSER_ARGS)
 
 # Each chapter's peak kernel memory (Binder: 1 GB guaranteed, restart above 2 GB); BENCH_LANG=zh.
 bench-memory: $(DEV_STAMP)

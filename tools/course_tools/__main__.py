@@ -9,7 +9,7 @@ import course_tools
 
 COMMANDS = ("sync", "record", "exercises", "readme", "verify", "slides", "bench", "release")
 # Commands with options of their own.
-OWN_OPTIONS = ("slides", "bench", "bench-memory", "colab-constraints")
+OWN_OPTIONS = ("slides", "bench", "bench-browser", "bench-memory", "colab-constraints")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
             from course_tools.slides import main as command
         elif argv[0] == "bench":
             from course_tools.bench import main as command
+        elif argv[0] == "bench-browser":
+            from course_tools.bench_browser import main as command
         elif argv[0] == "bench-memory":
             from course_tools.memory import main as command
         else:
