@@ -9,7 +9,6 @@ TensorFlow work. `fit_rule` fits cost = fixed + per-product · count to each mod
 
 from __future__ import annotations
 
-import io
 import math
 import statistics
 import time
@@ -19,7 +18,7 @@ import numpy as np
 
 from autodiff_course import i18n
 from autodiff_course.explorers import base
-from autodiff_course.explorers.canvas import figure_lang
+from autodiff_course.explorers.canvas import Canvas, figure_lang
 from autodiff_course.plotting import course_rc
 
 TEXT = i18n.strings(
@@ -261,54 +260,72 @@ class ModesModel:
         result = self.compute(n, m)
         return "\n".join(self.describe(result, lang) + [self.status(result, lang)[1]])
 
-    # -- the figure: built once, then only the data and labels change
-
-    def _build(self, lang):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(8.4, 3.3), dpi=80)
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(1, 2, sharey=True)
-        artists = {}
-        for k, ax in enumerate(axes):
-            ax.set_xscale("log", base=2)
-            ax.set_yscale("log")
-            ax.grid(True, which="major", alpha=0.3)
-            artists[k] = {
-                "forward": ax.plot([], [], "o-", color=FORWARD_COLOUR, ms=4)[0],
-                "reverse": ax.plot([], [], "s-", color=REVERSE_COLOUR, ms=4)[0],
-                "forward_rule": ax.plot([], [], "--", color=FORWARD_COLOUR, lw=1)[0],
-                "reverse_rule": ax.plot([], [], "--", color=REVERSE_COLOUR, lw=1)[0],
-                "marker": ax.axvline(1, color="#57606a", lw=1, alpha=0.6),
-            }
-        axes[0].set_ylabel(i18n.text(TEXT, "ylabel", lang))
-        axes[0].legend(
-            [artists[0][k] for k in ("forward", "reverse", "forward_rule")],
-            [i18n.text(TEXT, key, lang) for key in ("legend_forward", "legend_reverse",
-                                                     "legend_rule")],
-            fontsize=8, loc="upper left",
-        )  # fmt: skip
-        fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.16, wspace=0.06)
-        # shown instead of the measurements when there are none for these sizes
-        artists["problem"] = fig.text(
-            0.5, 0.55, "", ha="center", va="center", wrap=True, fontsize=11, color="#cf222e"
-        )
-        self._figure = (fig, axes, artists, lang)
+    # -- the figure: built once (`ModesFigure`), then only the data and labels change
 
     def render(self, result: ModesResult) -> bytes:
+        lang = figure_lang(self.lang)  # Chinese labels only where a font can draw them
+        if self._figure is None or self._figure.lang != lang:
+            self._figure = ModesFigure(self.grid, lang)
+        problem = None if result.problem is None else self.status(result, lang)[1]
+        return self._figure.update(result, problem)
+
+
+class ModesFigure(Canvas):
+    """Left: both modes against n at this m; right: against m at this n (log–log).
+
+    The axis limits depend on the grid only, so the axes are drawn once per pair of x labels
+    (see `Canvas`) and a slider move redraws just the lines, the markers and the message.
+    """
+
+    def __init__(self, grid: ModesGrid | None, lang: str):
         import matplotlib as mpl
 
-        lang = figure_lang(self.lang)  # Chinese labels only where a font can draw them
-        with mpl.rc_context(course_rc(lang)):
-            return self._render(result, lang)
+        self.grid, self.lang = grid, lang
+        super().__init__(lang, (8.4, 3.3), 2, dpi=80, rc=course_rc(lang))
+        axes = self.axes
+        with mpl.rc_context(self.rc):
+            axes[1].sharey(axes[0])
+            axes[1].yaxis.set_tick_params(which="both", labelleft=False)  # as sharey=True
+            self.lines = []
+            for ax in axes:
+                ax.set_xscale("log", base=2)
+                ax.set_yscale("log")
+                ax.grid(True, which="major", alpha=0.3)
+                self.lines.append(
+                    {
+                        "forward": ax.plot([], [], "o-", color=FORWARD_COLOUR, ms=4)[0],
+                        "reverse": ax.plot([], [], "s-", color=REVERSE_COLOUR, ms=4)[0],
+                        "forward_rule": ax.plot([], [], "--", color=FORWARD_COLOUR, lw=1)[0],
+                        "reverse_rule": ax.plot([], [], "--", color=REVERSE_COLOUR, lw=1)[0],
+                        "marker": ax.axvline(1, color="#57606a", lw=1, alpha=0.6),
+                    }
+                )
+            axes[0].set_ylabel(i18n.text(TEXT, "ylabel", lang))
+            axes[0].legend(
+                [self.lines[0][k] for k in ("forward", "reverse", "forward_rule")],
+                [i18n.text(TEXT, key, lang) for key in ("legend_forward", "legend_reverse",
+                                                         "legend_rule")],
+                fontsize=8, loc="upper left",
+            )  # fmt: skip
+            self.figure.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.16, wspace=0.06)
+            # shown instead of the measurements when there are none for these sizes
+            self.problem = self.figure.text(
+                0.5, 0.55, "", ha="center", va="center", wrap=True, fontsize=11, color="#cf222e"
+            )
+        self.artists = [line for panel in self.lines for line in panel.values()]
+        self.artists.append(self.problem)
+        everything = np.array([])
+        if grid is not None:
+            everything = np.concatenate([grid.forward.ravel(), grid.reverse.ravel()]) * 1e3
+            everything = everything[np.isfinite(everything) & (everything > 0)]
+        if everything.size:  # fixed by the grid: every slider position shares the axes
+            for ax in axes:
+                ax.set_xlim(grid.sizes[0] / 1.4, grid.sizes[-1] * 1.4)
+            axes[0].set_ylim(everything.min() / 1.5, everything.max() * 1.5)
 
-    def _render(self, result: ModesResult, lang: str) -> bytes:
-        if self._figure is None or self._figure[3] != lang:
-            self._build(lang)
-        fig, axes, artists, _ = self._figure
+    def update(self, result: ModesResult, problem: str | None) -> bytes:
         grid, rule = self.grid, result.rule
-        if result.problem is None:
+        if problem is None:
             sizes = np.asarray(grid.sizes, dtype=float)
             i, j = grid.sizes.index(result.n), grid.sizes.index(result.m)
             panels = (
@@ -317,28 +334,23 @@ class ModesModel:
                 (grid.forward[i, :], grid.reverse[i, :],
                  np.full_like(sizes, rule.forward(result.n)), rule.reverse(sizes), result.m),
             )  # fmt: skip
-            for k, (fwd, rev, fwd_rule, rev_rule, mark) in enumerate(panels):
-                a = artists[k]
-                a["forward"].set_data(sizes, fwd * 1e3)
-                a["reverse"].set_data(sizes, rev * 1e3)
-                a["forward_rule"].set_data(sizes, fwd_rule * 1e3)
-                a["reverse_rule"].set_data(sizes, rev_rule * 1e3)
-                a["marker"].set_xdata([mark, mark])
-                axes[k].set_xlim(sizes[0] / 1.4, sizes[-1] * 1.4)
-            everything = np.concatenate([grid.forward.ravel(), grid.reverse.ravel()]) * 1e3
-            everything = everything[np.isfinite(everything) & (everything > 0)]
-            axes[0].set_ylim(everything.min() / 1.5, everything.max() * 1.5)
-            artists["problem"].set_text("")
+            for lines, (fwd, rev, fwd_rule, rev_rule, mark) in zip(self.lines, panels, strict=True):
+                lines["forward"].set_data(sizes, fwd * 1e3)
+                lines["reverse"].set_data(sizes, rev * 1e3)
+                lines["forward_rule"].set_data(sizes, fwd_rule * 1e3)
+                lines["reverse_rule"].set_data(sizes, rev_rule * 1e3)
+                lines["marker"].set_xdata([mark, mark])
+                lines["marker"].set_visible(True)
+            self.problem.set_text("")
         else:
-            for k in (0, 1):
+            for lines in self.lines:
                 for name in ("forward", "reverse", "forward_rule", "reverse_rule"):
-                    artists[k][name].set_data([], [])
-            artists["problem"].set_text(self.status(result, lang)[1])
-        axes[0].set_xlabel(i18n.text(TEXT, "xlabel_n", lang, m=result.m))
-        axes[1].set_xlabel(i18n.text(TEXT, "xlabel_m", lang, n=result.n))
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+                    lines[name].set_data([], [])
+                lines["marker"].set_visible(False)  # no measured size to mark
+            self.problem.set_text(problem)
+        self.axes[0].set_xlabel(i18n.text(TEXT, "xlabel_n", self.lang, m=result.m))
+        self.axes[1].set_xlabel(i18n.text(TEXT, "xlabel_m", self.lang, n=result.n))
+        return self.png()
 
 
 def modes_explorer(grid: ModesGrid | None, lang: str = "en", n=None, m=None) -> base.Explorer:

@@ -14,21 +14,9 @@ from dataclasses import dataclass
 
 from autodiff_course import i18n
 from autodiff_course.explorers import base
-from autodiff_course.explorers.canvas import figure_lang
+from autodiff_course.explorers.canvas import figure_lang, palette_png
 from autodiff_course.minitape import Tape, Value, backward, describe
 from autodiff_course.plotting import course_rc
-
-
-def png(canvas) -> bytes:
-    """The canvas as PNG, quickly: fast zlib level (the picture is the same)."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).save(
-        buffer, format="png", compress_level=1
-    )
-    return buffer.getvalue()
-
 
 TEXT = i18n.strings(
     __name__,
@@ -205,8 +193,9 @@ class TapeModel:
         lines = [describe(node) + f" = {_g(node.data)}" for node in result.records]
         return "\n".join(lines + self.describe(result, lang) + [self.status(result, lang)[1]])
 
-    # -- the figure: the graph's shape never changes, so boxes and arrows are drawn once and
-    #    only the texts change when a slider moves
+    # -- the figure: the graph's shape never changes, so boxes, arrows and the boxes' first
+    #    lines are drawn once; an update draws only the lines with numbers, and a line it has
+    #    drawn before at the same place is pasted back from a cache (drawing text is the cost)
 
     LAYOUT = {  # column, row of each node of a·x² + b·x + c
         "a": (0, 0.0), "x": (0, 1.5), "b": (0, 3.0), "c": (0, 4.3),
@@ -214,24 +203,29 @@ class TapeModel:
     }  # fmt: skip
 
     BOX = (0.68, 0.82)  # width, height of a node's box, in data units
+    CACHE_SIZE = 4096  # drawn lines kept, about 5 kB each
 
     def _build(self, result: TapeValues):
-        """Arrows, boxes and title drawn once into a background; the texts are drawn on it."""
+        """Arrows, boxes, title and the boxes' first lines drawn once into a background."""
         import matplotlib as mpl
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.patches import FancyBboxPatch
+        from matplotlib.transforms import offset_copy
 
-        with mpl.rc_context(course_rc(self.figure_lang)):
+        lang = self.figure_lang
+        words = [i18n.text(TEXT, key, lang) + " 0" for key in ("value", "adjoint")]
+        with mpl.rc_context(course_rc(lang)):
             fig = Figure(figsize=(8.4, 3.9), dpi=88)
             canvas = FigureCanvasAgg(fig)
+            renderer = canvas.get_renderer()
             ax = fig.add_axes((0, 0, 1, 0.93))
             ax.set_xlim(-0.55, 4.6)
             ax.set_ylim(4.95, -0.6)
             ax.axis("off")
-            fig.suptitle(i18n.text(TEXT, "title", self.figure_lang), fontsize=10, y=0.985)
+            fig.suptitle(i18n.text(TEXT, "title", lang), fontsize=10, y=0.985)
             width, height = self.BOX
-            texts = {}
+            texts = {}  # slot → (Text, lowest and highest pixel row its line may use)
             for node in result.leaves + result.records:
                 col, row = self.LAYOUT[node.name]
                 for k, (parent, _) in enumerate(node.parents):
@@ -243,12 +237,13 @@ class TapeModel:
                             arrowprops={"arrowstyle": "-|>", "color": "#8c959f", "lw": 1.1},
                         )  # fmt: skip
                         # the local derivative, written on the arrow near its head
-                        texts[node.name, k] = ax.text(
+                        label = ax.text(
                             start[0] + 0.62 * (end[0] - start[0]),
                             start[1] + 0.62 * (end[1] - start[1]) - 0.12,
                             "", ha="center", va="center", fontsize=8.5, color="#6e7781",
                             animated=True,
                         )  # fmt: skip
+                        texts[node.name, k] = (label, None)
                 leaf = not node.parents
                 ax.add_patch(
                     FancyBboxPatch(
@@ -257,12 +252,32 @@ class TapeModel:
                         ec="#0969da" if leaf else "#9a6700",
                     )
                 )  # fmt: skip
-                texts[node.name] = ax.text(
-                    col, row, "", ha="center", va="center", fontsize=9.5, animated=True
-                )
+                # The box's three lines as one centred text would place them (head, value,
+                # adjoint); drawn as three texts, so that the head is drawn once.
+                head = node.name if leaf else describe(node)
+                block = ax.text(col, row, "\n".join([head, *words]), ha="center",
+                                va="center", fontsize=9.5)  # fmt: skip
+                _, lines, _ = block._get_layout(renderer)  # baselines, in pixels from (col, row)
+                block.remove()
+                y0, y1, y2 = (xy[1] for _, _, xy in lines)
+                middle = ax.transData.transform((col, row))[1]
+                between = y1 - 0.25 * (y1 - y2)  # below the value line's ink, above the next
+                for slot, y, rows in (
+                    ("head", y0, None),
+                    ("value", y1, (middle + between, math.inf)),
+                    ("adjoint", y2, (-math.inf, middle + between)),
+                ):
+                    line = ax.text(
+                        col, row, head if slot == "head" else "", ha="center", va="baseline",
+                        fontsize=9.5, animated=slot != "head",
+                        transform=offset_copy(ax.transData, fig, y=y, units="dots"),
+                    )  # fmt: skip
+                    if slot != "head":
+                        texts[node.name, slot] = (line, rows)
             canvas.draw()
             background = canvas.copy_from_bbox(fig.bbox)
         self._figure = (fig, canvas, ax, texts, background)
+        self._lines = {}  # (slot, text) → the pixels of that line drawn on the background
 
     @property
     def figure_lang(self) -> str:
@@ -282,14 +297,34 @@ class TapeModel:
         with mpl.rc_context(course_rc(lang)):
             canvas.restore_region(background)
             for node in result.leaves + result.records:
-                head = node.name if not node.parents else describe(node)
                 adj = _g(result.adjoints.get(node, 0.0))
-                texts[node.name].set_text(f"{head}\n{value} {_g(node.data)}\n{adjoint} {adj}")
-                ax.draw_artist(texts[node.name])
+                self._line(texts, (node.name, "value"), f"{value} {_g(node.data)}")
+                self._line(texts, (node.name, "adjoint"), f"{adjoint} {adj}")
                 for k, (_, local) in enumerate(node.parents):
-                    texts[node.name, k].set_text(f"∂ {_g(local)}")
-                    ax.draw_artist(texts[node.name, k])
-        return png(canvas)
+                    self._line(texts, (node.name, k), f"∂ {_g(local)}")
+        return palette_png(canvas)
+
+    def _line(self, texts, slot, text: str):
+        """Draw one line of text, or paste it where it was drawn before with the same text."""
+        from matplotlib.transforms import Bbox
+
+        fig, canvas, ax, _, _ = self._figure
+        key = slot, text
+        if key in self._lines:
+            self._lines[key] = self._lines.pop(key)  # most recently used last
+            canvas.restore_region(self._lines[key])
+            return
+        artist, rows = texts[slot]
+        artist.set_text(text)
+        ax.draw_artist(artist)
+        # The line's box, widened by 2 pixels for anti-aliasing, and cut where the box's other
+        # line begins: each pasted line then covers only its own pixels.
+        box = artist.get_window_extent(canvas.get_renderer()).padded(2)
+        low, high = rows if rows is not None else (-math.inf, math.inf)
+        box = Bbox([[box.x0, max(box.y0, low)], [box.x1, min(box.y1, high)]])
+        if len(self._lines) >= self.CACHE_SIZE:
+            self._lines.pop(next(iter(self._lines)))
+        self._lines[key] = canvas.copy_from_bbox(box)
 
     def _blank(self, result: TapeValues) -> bytes:
         """A figure with the sentence instead of a graph: never an empty image."""
