@@ -101,6 +101,9 @@ def import_tensorflow_quietly():
 def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     """Prepare a course notebook; prints one line with the versions it runs on."""
     lang = i18n.language(lang)
+    if show_versions:
+        # The import takes 3 to 7 s: the line starts at once and ends with the versions.
+        print("TensorFlow", end=" ", flush=True)
     tf = import_tensorflow_quietly()
     # Recent GPUs multiply float32 matrices in TensorFloat-32 (10-bit mantissa) by default, which
     # would print other digits than the recorded CPU outputs. No effect on a CPU.
@@ -113,13 +116,13 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     if in_colab():
         _setup_colab(lang)
     use_course_style(lang)
-    show_dark_theme_style()
-    if lang == "zh" and not can_draw_chinese():  # say why the figures are in English
-        print(i18n.text(TEXT, "no_cjk_font", lang))
     if show_versions:
         import keras
 
-        print(f"TensorFlow {tf.__version__} · Keras {keras.__version__}")
+        print(f"{tf.__version__} · Keras {keras.__version__}")
+    if lang == "zh" and not can_draw_chinese():  # say why the figures are in English
+        print(i18n.text(TEXT, "no_cjk_font", lang))
+    show_dark_theme_style()
 
 
 def _setup_colab(lang: str) -> None:

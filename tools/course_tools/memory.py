@@ -1,4 +1,5 @@
-"""`make bench-memory`: each chapter's peak kernel memory, run top to bottom as a learner would.
+"""`make bench-memory`: each chapter's peak kernel memory, run top to bottom as a learner would,
+and the cells that ran longer than 3 s (a cell over 5 s must show progress while it runs).
 
 Binder guarantees 1 GB and restarts a session above 2 GB; JupyterLab keeps a kernel alive after
 its tab is closed (until the idle cull). So what matters is each kernel's peak resident memory,
@@ -50,17 +51,40 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
 """
 
 
-def peak_memory(path) -> tuple[int, int, int]:
-    """(kernel peak Rss, largest child's peak Rss, peak Pss of both together) in bytes."""
+def cell_seconds(cell) -> float:
+    """How long a cell ran, from the timestamps nbclient records (record_timing)."""
+    from datetime import datetime
+
+    times = cell.metadata.get("execution", {})
+    start, end = times.get("iopub.execute_input"), times.get("shell.execute_reply")
+    if not (start and end):
+        return 0.0
+    parse = datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def slowest_cells(nb, limit: float = 3.0) -> list[tuple[int, float, str]]:
+    """(code cell number, seconds, first line) of the chapter's cells slower than `limit`."""
+    code = [c for c in nb.cells[1:-1] if c.cell_type == "code"]  # not the sampler, not the peak
+    slow = [(i + 1, cell_seconds(c), c.source.splitlines()[0][:50]) for i, c in enumerate(code)]
+    return sorted((s for s in slow if s[1] > limit), key=lambda s: -s[1])
+
+
+def peak_memory(path, timings: list | None = None) -> tuple[int, int, int]:
+    """(kernel peak Rss, largest child's peak Rss, peak Pss of both together) in bytes.
+
+    Cells that ran longer than 3 s are appended to `timings` when it is given."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(SAMPLER_CELL))
     nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
     client.execute()
+    if timings is not None:
+        timings.extend(slowest_cells(nb))
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     kernel, child, together = (int(v) for v in text.split())
     return kernel, child, together
@@ -72,10 +96,13 @@ def main(argv: list[str]) -> int:
     for pair in pairs(("chapters",)):
         if pair.lang != lang:
             continue
-        kernel, child, together = peak_memory(pair.ipynb)
+        slow: list = []
+        kernel, child, together = peak_memory(pair.ipynb, slow)
         extra = f", its largest subprocess {child / 2**30:.2f} GB" if child > 50 * 2**20 else ""
         both = f", together (Pss) {together / 2**30:.2f} GB" if extra else ""
         print(f"{pair.md.stem:40} kernel {kernel / 2**30:.2f} GB{extra}{both}", flush=True)
+        for number, seconds, first_line in slow:
+            print(f"    code cell {number:2d} ran {seconds:4.1f} s: {first_line}", flush=True)
     return 0
 
 
