@@ -20,34 +20,43 @@ from course_tools.repo import pairs
 
 # The first cell: sample Pss of this kernel and its child processes in a background thread.
 SAMPLER_CELL = """
-import os, threading, time
-def _course_pss(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            return next(int(l.split()[1]) * 1024 for l in f if l.startswith("Pss:"))
-    except (OSError, StopIteration):
-        return 0
-def _course_children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(c) for c in f.read().split()]
-    except OSError:
-        return []
-_course_peak = [0]
-def _course_sample():
-    me = os.getpid()
-    while True:
-        total = _course_pss(me) + sum(_course_pss(c) for c in _course_children(me))
-        _course_peak[0] = max(_course_peak[0], total)
-        time.sleep(0.02)
-threading.Thread(target=_course_sample, daemon=True).start()
+def _course_sampler():
+    # Everything the thread needs is local: a chapter may delete or reuse global names.
+    import os, threading, time
+
+    def pss(pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                return next(int(l.split()[1]) * 1024 for l in f if l.startswith("Pss:"))
+        except (OSError, StopIteration):
+            return 0
+
+    def children(pid):
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                return [int(c) for c in f.read().split()]
+        except OSError:
+            return []
+
+    state = {"peak": 0, "stop": threading.Event()}
+
+    def sample():
+        me = os.getpid()
+        while not state["stop"].wait(0.02):
+            total = pss(me) + sum(pss(c) for c in children(me))
+            state["peak"] = max(state["peak"], total)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return state
+_course_memory = _course_sampler()
 """
 
 PEAK_CELL = """
 import resource, sys
 scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, KiB on Linux
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
-      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale, _course_peak[0])
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale, _course_memory["peak"])
+_course_memory["stop"].set()
 """
 
 
