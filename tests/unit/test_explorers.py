@@ -428,3 +428,11 @@ def test_the_precision_switch_lines_up_with_the_sliders():
     switch, slider = e.controls["dtype"], e.controls["a"]
     assert switch.style.description_width == slider.style.description_width
     assert {"jupyter-widgets", "widget-inline-hbox"} <= set(switch._dom_classes)
+
+
+@pytest.mark.parametrize("make", [ex.hessian_explorer, ex.kink_explorer])
+def test_function_buttons_line_up_with_the_sliders(make):
+    e = make("zh")
+    choice, slider = e.controls["function"], e.controls["x"]
+    assert choice.style.description_width == slider.style.description_width
+    assert {"jupyter-widgets", "widget-inline-hbox"} <= set(choice._dom_classes)

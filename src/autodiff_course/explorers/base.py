@@ -129,12 +129,19 @@ def dtype_switch(label: str, tooltip: str):
         style={**LABEL_STYLE, "button_width": "90px"},
         layout=w.Layout(**CONTROL_LAYOUT),
     )
-    # ipywidgets 8's ToggleButtons lose the classes a slider has (its label then sits on a line
-    # of its own, left-aligned): these two give it the sliders' row, label width and margins.
-    for name in ("jupyter-widgets", "widget-inline-hbox"):
-        switch.add_class(name)
     set_tooltip(switch, tooltip)
-    return switch
+    return in_slider_row(switch)
+
+
+def in_slider_row(toggle):
+    """ToggleButtons lined up with the sliders: label in the same column, on the same row.
+
+    ipywidgets 8's ToggleButtons lack the classes a slider has (the label then sits on a line
+    of its own, left-aligned): these two give it the sliders' row, label width and margins.
+    """
+    for name in ("jupyter-widgets", "widget-inline-hbox"):
+        toggle.add_class(name)
+    return toggle
 
 
 # ---------------------------------------------------------------------------- the widget

@@ -419,6 +419,7 @@ def hessian_explorer(
         layout=w.Layout(**base.CONTROL_LAYOUT),
     )
     base.set_tooltip(choice, i18n.text(TEXT, "tooltip.function", lang))
+    base.in_slider_row(choice)
 
     def tip(key: str) -> str:
         return i18n.text(TEXT, f"tooltip.{key}", lang)

@@ -320,6 +320,7 @@ def kink_explorer(lang: str = "en", function: str = "abs", x: float = 0.3) -> ba
         layout=w.Layout(**base.CONTROL_LAYOUT),
     )
     base.set_tooltip(choice, i18n.text(TEXT, "tooltip.function", lang))
+    base.in_slider_row(choice)
     x_slider = base.slider(
         "float", "x", i18n.text(TEXT, "tooltip.x", lang), x, -1.0, 1.0, 0.001, ".3f"
     )
