@@ -214,11 +214,9 @@ class TapeModel:
         from matplotlib.transforms import offset_copy
 
         lang = self.figure_lang
-        words = [i18n.text(TEXT, key, lang) + " 0" for key in ("value", "adjoint")]
         with mpl.rc_context(course_rc(lang)):
             fig = Figure(figsize=(8.4, 3.9), dpi=88)
             canvas = FigureCanvasAgg(fig)
-            renderer = canvas.get_renderer()
             ax = fig.add_axes((0, 0, 1, 0.93))
             ax.set_xlim(-0.55, 4.6)
             ax.set_ylim(4.95, -0.6)
@@ -252,23 +250,21 @@ class TapeModel:
                         ec="#0969da" if leaf else "#9a6700",
                     )
                 )  # fmt: skip
-                # The box's three lines as one centred text would place them (head, value,
-                # adjoint); drawn as three texts, so that the head is drawn once.
+                # The box's three lines (head, value, adjoint), centred on the box and spaced as
+                # matplotlib spaces the lines of one text (1.2 × the font size); drawn as three
+                # texts, so that the head is drawn once.
                 head = node.name if leaf else describe(node)
-                block = ax.text(col, row, "\n".join([head, *words]), ha="center",
-                                va="center", fontsize=9.5)  # fmt: skip
-                _, lines, _ = block._get_layout(renderer)  # baselines, in pixels from (col, row)
-                block.remove()
-                y0, y1, y2 = (xy[1] for _, _, xy in lines)
+                step = 1.2 * 9.5 * fig.dpi / 72  # pixels from one line's centre to the next
+                y0, y1, y2 = step, 0.0, -step
                 middle = ax.transData.transform((col, row))[1]
-                between = y1 - 0.25 * (y1 - y2)  # below the value line's ink, above the next
+                between = -0.5 * step  # where the value line's pixels end and the adjoint's begin
                 for slot, y, rows in (
                     ("head", y0, None),
                     ("value", y1, (middle + between, math.inf)),
                     ("adjoint", y2, (-math.inf, middle + between)),
                 ):
                     line = ax.text(
-                        col, row, head if slot == "head" else "", ha="center", va="baseline",
+                        col, row, head if slot == "head" else "", ha="center", va="center",
                         fontsize=9.5, animated=slot != "head",
                         transform=offset_copy(ax.transData, fig, y=y, units="dots"),
                     )  # fmt: skip
