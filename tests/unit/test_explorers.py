@@ -201,7 +201,7 @@ def test_without_a_minimum_the_status_says_where_x_goes_and_when_it_leaves_the_p
     assert shown[:k].all() and not shown[k:].any()
     assert abs(r.path[k - 1]) <= half < abs(r.path[k])  # the first step outside the window
     heads, leaves = {
-        "en": ("Here x heads off towards ∞.", f"The path leaves the plot at step {k}."),
+        "en": ("Here x heads off towards ∞.", f"The path leaves the left plot at step {k}."),
         "zh": ("这里 x 一路走向 ∞。", f"路径在第 {k} 步离开左图。"),
     }[lang]
     assert heads in r.status.message and leaves in r.status.message
@@ -436,3 +436,28 @@ def test_function_buttons_line_up_with_the_sliders(make):
     choice, slider = e.controls["function"], e.controls["x"]
     assert choice.style.description_width == slider.style.description_width
     assert {"jupyter-widgets", "widget-inline-hbox"} <= set(choice._dom_classes)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overflow_on_the_last_step_claims_nothing_about_later_steps(lang):
+    # a = 0.9, lr = 1.42 in float32: x reaches −∞ at step 200 and is nan from step 201
+    at_end = ex.descent_path(0.9, -2.0, 1.0, 0.0, 1.42, 200, "float32", lang)
+    longer = ex.descent_path(0.9, -2.0, 1.0, 0.0, 1.42, 210, "float32", lang)
+    assert at_end.overflow_step == 200 and np.isnan(longer.path[201])
+    assert ("stays there" if lang == "en" else "之后一直是") not in at_end.status.message
+    assert ("step 200" if lang == "en" else "第 200 步") in at_end.status.message
+
+
+def test_a_start_at_the_top_is_flat_not_tiny_steps():
+    # f′(−1.5) = 2·(−1.6)·(−1.5) − 4.8 is 0, up to rounding in the sliders' float values
+    r = ex.descent_path(-1.6, -4.8, 1.0, -1.5, 0.01, 100, "float32")
+    assert "f′(x₀) = 2a·x₀ + b = 0" in r.status.message and "too small" not in r.status.message
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_constant_function_is_not_called_a_minimum_less_downhill(lang):
+    r = ex.descent_path(0.0, 0.0, 1.0, 0.5, 0.1, 50, "float32", lang)
+    assert r.status.kind == "constant"
+    said = "every x is as low as any other" if lang == "en" else "每个 x 都一样低"
+    assert said in r.status.message
+    assert "downhill" not in r.status.message and "往下走" not in r.status.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -197,7 +198,7 @@ def descent_path(
     a, b, c, x0, lr = (float(v) for v in (a, b, c, x0, learning_rate))
     minimum = quadratic_minimum(a, b, c)
     x_star = None if minimum is None else minimum[0]
-    status = descent_status(a, lr, steps, lang)
+    status = descent_status(a, lr, steps, lang, b=b)
     finite = np.isfinite(path)
     overflow = None if finite.all() else int(np.argmin(finite))
     nans = np.flatnonzero(np.isnan(path))
@@ -221,8 +222,10 @@ def descent_path(
         else "no_move"
         if lr == 0
         else "flat"
-        if 2 * a * x0 + b == 0
+        # f′(x₀) = 0 up to rounding: float32 sliders give e.g. 2·(−1.6)·(−1.5) − 4.8 ≈ 9e-16
+        if math.isclose(2 * a * x0, -b, rel_tol=1e-9, abs_tol=1e-12)
         else "tiny",
+        last=steps,
     )
     return DescentResult(
         a, b, c, x0, lr, steps, dtype, path,

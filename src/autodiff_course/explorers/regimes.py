@@ -36,11 +36,11 @@ TEXT = i18n.strings(
             "en": " Here x stays at x₀ = {x0}: {reason}.",
             "zh": "这里 x 停在 x₀ = {x0}：{reason}。",
         },
-        "stays.no_steps": {"en": "0 steps", "zh": "走了 0 步"},
+        "stays.no_steps": {"en": "no step is taken", "zh": "一步也没有走"},
         "stays.no_move": {"en": "the learning rate is 0", "zh": "学习率为 0"},
         "stays.flat": {
             "en": "f′(x₀) = 2a·x₀ + b = 0 there, so no step moves it",
-            "zh": "那里 f′(x₀) = 2a·x₀ + b = 0，每一步都不动",
+            "zh": "x₀ 处 f′(x₀) = 2a·x₀ + b = 0，所以每一步都原地不动",
         },
         "stays.tiny": {
             "en": "each step lr·f′(x) is too small to change x in {dtype}",
@@ -48,10 +48,17 @@ TEXT = i18n.strings(
         },
         # The explorer's left plot shows the path near x₀ and the minimum only.
         "leaves": {
-            "en": " The path leaves the plot at step {k}.",
+            "en": " The path leaves the left plot at step {k}.",
             "zh": "路径在第 {k} 步离开左图。",
         },
         "shape_line": {"en": "is a straight line", "zh": "是一条直线"},
+        # a = 0 and b = 0: f(x) = c, every x is as low as any other.
+        "constant": {
+            "en": "Constant: with a = 0 and b = 0, f(x) = c everywhere. The slope is 0, so x "
+            "never moves, and every x is as low as any other: there is no single minimum.",
+            "zh": "常数函数：a = 0 且 b = 0 时，处处都有 f(x) = c。斜率为 0，所以 x 从不移动；"
+            "每个 x 都一样低，没有唯一的最小值点。",
+        },
         "shape_down": {"en": "opens downwards", "zh": "开口向下"},
         "no_steps": {
             "en": "0 steps: nothing happens, x stays at x₀.",
@@ -98,6 +105,11 @@ TEXT = i18n.strings(
             "en": " In {dtype}, x overflows to {inf} at step {k} and stays there.",
             "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 {inf}，之后一直是 {inf}。",
         },
+        # Overflow on the last step shown: what comes next is not computed, so say no more.
+        "overflow_at_end": {
+            "en": " In {dtype}, x overflows to {inf} at step {k}.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 {inf}。",
+        },
         # x = ±∞ with a > 0: the next step computes x − lr·f′(x) = ∞ − ∞.
         "overflow_nan": {
             "en": " In {dtype}, x overflows to {inf} at step {k}; the next step computes "
@@ -128,15 +140,19 @@ BOUNDARY_TOLERANCE = 1e-9
 class Status:
     """Which regime a learning rate puts gradient descent in, and the sentence that says so."""
 
-    kind: str  # no_minimum, no_steps, no_move, uphill, converges, one_step,
+    kind: str  # constant, no_minimum, no_steps, no_move, uphill, converges, one_step,
     #            oscillates_converges, oscillates_forever, diverges
     message: str
 
 
-def descent_status(a: float, learning_rate: float, steps: int = 1, lang: str = "en") -> Status:
+def descent_status(
+    a: float, learning_rate: float, steps: int = 1, lang: str = "en", b: float | None = None
+) -> Status:
     """The regime of gradient descent on a·x² + b·x + c, from the rule |1 − 2a·lr| < 1."""
     lang = i18n.language(lang)
     a, lr = float(a), float(learning_rate)
+    if a == 0 and b == 0:
+        return Status("constant", i18n.text(TEXT, "constant", lang))
     if not a > 0:
         shape = i18n.text(TEXT, "shape_line" if a == 0 else "shape_down", lang)
         return Status("no_minimum", i18n.text(TEXT, "no_minimum", lang, a=number(a), shape=shape))
@@ -175,6 +191,7 @@ class PathFacts:
     leaves: int | None = None  # first step outside the explorer's left plot
     towards: float = 0.0  # +1 or −1: where x went; 0 when it never moved
     stays_reason: str = "tiny"  # why x never moved: no_steps, no_move, flat or tiny
+    last: int | None = None  # the last step computed
 
 
 def with_float_remarks(status: Status, facts: PathFacts, lang: str) -> Status:
@@ -193,9 +210,10 @@ def with_float_remarks(status: Status, facts: PathFacts, lang: str) -> Status:
             message += i18n.text(TEXT, "nan", lang, dtype=facts.dtype, k=facts.overflow)
         else:
             inf = number(facts.overflow_to)
-            kind, j = (
-                ("overflow", None) if facts.nan_step is None else ("overflow_nan", facts.nan_step)
-            )
+            if facts.nan_step is not None:
+                kind, j = "overflow_nan", facts.nan_step
+            else:
+                kind, j = ("overflow_at_end" if facts.overflow == facts.last else "overflow"), None
             message += i18n.text(
                 TEXT, kind, lang, dtype=facts.dtype, k=facts.overflow, inf=inf, j=j
             )
