@@ -96,51 +96,35 @@ def test_links_are_rewritten_for_the_slides_folder():
     assert "](#key-points)" in out
 
 
-def test_widget_views_without_saved_state_are_left_out(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    explorer = code("explorer")
-    explorer.outputs = [
-        nbformat.v4.new_output(
-            "display_data",
-            data={
-                slides.WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0},
-                "text/plain": "HBox(children=(FloatSlider(value=1.0, description='a'),))",
-            },
-        )
-    ]
-    nb.cells = [md("# Title"), code('setup_notebook("en")'), md("## Sliders"), explorer]
-    path = tmp_path / "en" / "01_widgets.ipynb"
-    path.parent.mkdir()
-    nbformat.write(nb, path)
-    page = slides.build(path, tmp_path / "out").read_text(encoding="utf-8")
-    assert "HBox(" not in page
-    assert "Sliders" in page
-
-
+WIDGET = {slides.WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0}}
 ONE_PIXEL_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
     "AAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
 )
 
 
-def test_an_explorer_shows_its_still(tmp_path):
-    nb = nbformat.v4.new_notebook()
+def slides_of_an_explorer(tmp_path, data: dict) -> str:
+    """The slides of a notebook whose explorer cell has one display output with `data`."""
     explorer = code("explorer")
-    explorer.outputs = [
-        nbformat.v4.new_output(
-            "display_data",
-            data={
-                slides.WIDGET_VIEW: {"model_id": "abc", "version_major": 2, "version_minor": 0},
-                "image/png": ONE_PIXEL_PNG,
-                "text/plain": "x after 1000 steps: 0.99999857",
-            },
-        )
-    ]
+    explorer.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    nb = nbformat.v4.new_notebook()
     nb.cells = [md("# Title"), code('setup_notebook("en")'), md("## Sliders"), explorer]
-    path = tmp_path / "en" / "01_still.ipynb"
+    path = tmp_path / "en" / "01_widgets.ipynb"
     path.parent.mkdir()
     nbformat.write(nb, path)
-    page = slides.build(path, tmp_path / "out").read_text(encoding="utf-8")
+    return slides.build(path, tmp_path / "out").read_text(encoding="utf-8")
+
+
+def test_widget_views_without_saved_state_are_left_out(tmp_path):
+    text = "HBox(children=(FloatSlider(value=1.0, description='a'),))"
+    page = slides_of_an_explorer(tmp_path, {**WIDGET, "text/plain": text})
+    assert "HBox(" not in page
+    assert "Sliders" in page
+
+
+def test_an_explorer_shows_its_still(tmp_path):
+    data = {**WIDGET, "image/png": ONE_PIXEL_PNG, "text/plain": "x after 1000 steps: 0.99999857"}
+    page = slides_of_an_explorer(tmp_path, data)
     assert "data:image/png;base64,iVBORw0KGgo" in page
     assert "widget-view" not in page
 
