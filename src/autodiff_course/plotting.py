@@ -53,13 +53,18 @@ def use_course_style(lang: str = "en") -> str | None:
     """Apply `course_rc` to every figure; returns the CJK font chosen, or None.
 
     Without a CJK font, Chinese labels cannot be drawn: the explorers then label their figures
-    in English, and matplotlib's "Glyph missing" warning is silenced so no notebook shows it.
+    in English, pyplot figures swap their Chinese labels for English ones when drawn
+    (`english_when_drawn`), and matplotlib's "Glyph missing" warning is silenced so no notebook
+    shows it.
     """
     import matplotlib as mpl
 
     rc = course_rc(lang)
     if "font.family" not in rc:
         rc["font.family"] = ["sans-serif"]  # undo an earlier Chinese setup in the same kernel
+    # Chinese without a CJK font: every pyplot figure draws its labels in English.
+    english = lang == "zh" and not can_draw_chinese()
+    rc["figure.hooks"] = ["autodiff_course.plotting:english_when_drawn"] if english else []
     mpl.rcParams.update(rc)
     warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
     return find_cjk_font() if lang == "zh" else None
@@ -89,10 +94,53 @@ def can_draw_chinese() -> bool:
     return find_cjk_font() is not None
 
 
-def zh_or_en(zh: str, en: str) -> str:
-    """A Chinese figure label where a CJK font can draw it, else the same label in English.
+# The Chinese notebooks' figure labels in English, for a machine without a CJK font (matplotlib
+# would draw empty boxes). The chapters write their labels in Chinese only; `in_english` swaps
+# them when a figure is drawn (see `use_course_style`). A test checks that every Chinese label
+# in the chapters' figure code is here.
+ENGLISH_LABELS = [
+    (r"x = (.+) 处的切线：斜率 (.+)", r"tangent at x = \1: slope \2"),
+    (r"由 tf\.GradientTape 求出的切线斜率", "Tangent slopes from tf.GradientTape"),
+    (r"步数 k", "step k"),
+    (r"每一步之后的 x", "x after each step"),
+    (r"抛物线上的前 7 步", "The first 7 steps on the parabola"),
+    (r"数据", "data"),
+    (r"直线：2 个数", "A line: 2 numbers"),
+    (r"网络", "network"),
+    (r"抛物线：49 个数", "A parabola: 49 numbers"),
+]
 
-    Without a CJK font matplotlib draws Chinese as empty boxes; the Chinese notebooks' figures
-    pass every label through this, as the explorers do with `figure_lang`.
-    """
-    return zh if can_draw_chinese() else en
+
+def has_chinese(text: str) -> bool:
+    return any(
+        "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or ch in "，：；（）"
+        for ch in text
+    )
+
+
+def in_english(text: str) -> str:
+    """A course figure label in English (unchanged when it has no Chinese or no translation)."""
+    import re
+
+    if not has_chinese(text):
+        return text
+    for pattern, english in ENGLISH_LABELS:
+        if re.fullmatch(pattern, text):
+            return re.sub(pattern, english, text)
+    return text
+
+
+def english_when_drawn(figure) -> None:
+    """A matplotlib figure hook: Chinese labels are put into English just before each draw."""
+    from matplotlib.text import Text
+
+    draw = figure.draw
+
+    def draw_in_english(renderer):
+        for text in figure.findobj(Text):
+            english = in_english(text.get_text())
+            if english != text.get_text():
+                text.set_text(english)
+        draw(renderer)
+
+    figure.draw = draw_in_english

@@ -38,25 +38,6 @@ def code_skeleton(src: str) -> list[str]:
             tokenize.STRING,
         ):  # fmt: skip
             kept.append(tok.string)
-    return _without_zh_or_en(kept)
-
-
-# A Chinese figure label is written zh_or_en("中文", "English") (English without a CJK font):
-# the call stands for one string literal, and its import for nothing.
-_ZH_OR_EN_IMPORT = ["from", "autodiff_course", ".", "plotting", "import", "zh_or_en"]
-_ZH_OR_EN_CALL = ["zh_or_en", "(", ",", ")"]
-
-
-def _without_zh_or_en(tokens: list[str]) -> list[str]:
-    kept, i = [], 0
-    while i < len(tokens):
-        for pattern in (_ZH_OR_EN_IMPORT, _ZH_OR_EN_CALL):
-            if tokens[i : i + len(pattern)] == pattern:
-                i += len(pattern)
-                break
-        else:
-            kept.append(tokens[i])
-            i += 1
     return kept
 
 
@@ -156,13 +137,3 @@ def test_the_parity_skeleton_ignores_only_strings_and_comments():
     zh = 'print("斜率", f"{x:.2f}")  # 斜率\n'
     assert code_skeleton(en) == code_skeleton(zh)
     assert code_skeleton(en) != code_skeleton(en.replace("print", "repr"))
-
-
-def test_the_parity_skeleton_reads_zh_or_en_as_one_string():
-    en = 'ax.set(title="A line", xlabel="x")\n'
-    zh = (
-        "from autodiff_course.plotting import zh_or_en  # 注释\n"
-        'ax.set(title=zh_or_en("直线", "A line"), xlabel="x")\n'
-    )
-    assert code_skeleton(en) == code_skeleton(zh)
-    assert code_skeleton(en) != code_skeleton(zh.replace("zh_or_en(", "other("))

@@ -112,11 +112,47 @@ def cjk_font(request, monkeypatch):
     plotting.use_course_style("en")
 
 
-def test_zh_or_en_picks_chinese_only_where_a_font_draws_it(cjk_font):
-    from autodiff_course.plotting import can_draw_chinese, zh_or_en
+def test_chinese_figure_labels_turn_english_only_without_a_font(cjk_font):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from autodiff_course.plotting import can_draw_chinese, use_course_style
 
     assert can_draw_chinese() is cjk_font
-    assert zh_or_en("数据", "data") == ("数据" if cjk_font else "data")
+    use_course_style("zh")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="数据")
+    ax.set(title="x = 2.5 处的切线：斜率 3.0", xlabel="x")
+    legend = ax.legend()
+    fig.canvas.draw()
+    plt.close(fig)
+    shown = [ax.get_title(), legend.get_texts()[0].get_text(), ax.get_xlabel()]
+    if cjk_font:
+        assert shown == ["x = 2.5 处的切线：斜率 3.0", "数据", "x"]
+    else:
+        assert shown == ["tangent at x = 2.5: slope 3.0", "data", "x"]
+
+
+def test_every_chinese_figure_label_of_the_chapters_has_its_english():
+    import re
+    from pathlib import Path
+
+    from autodiff_course.plotting import has_chinese, in_english
+
+    root = Path(__file__).resolve().parents[2]
+    labels = []
+    for md in sorted(root.glob("chapters/zh/*.md")) + sorted(root.glob("solutions/zh/*.md")):
+        for line in md.read_text(encoding="utf-8").splitlines():
+            if re.search(r"\b(label|title|xlabel|ylabel|suptitle|set_title|text)\b", line):
+                for literal in re.findall(r'f?"([^"]*)"', line):
+                    filled = re.sub(r"\{[^}]*\}", "1", literal)  # an f-string's fields
+                    if has_chinese(filled) and "print" not in line:
+                        labels.append(filled)
+    assert len(labels) >= 9
+    untranslated = [label for label in labels if has_chinese(in_english(label))]
+    assert not untranslated, f"add these to plotting.ENGLISH_LABELS: {untranslated}"
 
 
 def test_chinese_setup_says_once_why_figures_are_in_english(cjk_font, monkeypatch, capsys):
