@@ -37,3 +37,35 @@ def test_make_lab_and_binder_install_the_file_where_jupyter_server_reads_it(tmp_
     ).stdout  # fmt: skip
     assert ".cull_idle_timeout = 600" in shown
     assert ".cull_connected = False" in shown
+    connection_class = "autodiff_course.server.NoDelayKernelConnection"
+    assert f".kernel_websocket_connection_class = {connection_class}" in (
+        shown.replace("'", "").replace('"', "")
+    )
+
+
+def test_the_kernel_websocket_turns_nagle_off_before_connecting(monkeypatch):
+    """Without TCP_NODELAY every other slider move waited ~40 ms for a delayed ACK."""
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+
+    from autodiff_course.server import NoDelayKernelConnection
+
+    calls = []
+
+    class Handler:
+        def set_nodelay(self, value):
+            calls.append(("nodelay", value))
+
+    def connect(self):
+        calls.append(("connect", None))
+        return "future"
+
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "connect", connect)
+    connection = NoDelayKernelConnection.__new__(NoDelayKernelConnection)
+    monkeypatch.setattr(NoDelayKernelConnection, "websocket_handler", Handler(), raising=False)
+    assert connection.connect() == "future"
+    assert calls == [("nodelay", True), ("connect", None)]
+    name = json.loads(CONFIG.read_text())["ServerApp"]["kernel_websocket_connection_class"]
+    module, _, cls = name.rpartition(".")
+    assert getattr(__import__(module, fromlist=[cls]), cls) is NoDelayKernelConnection

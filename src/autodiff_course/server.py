@@ -1,0 +1,24 @@
+"""JupyterLab's server, tuned for the explorers: kernel messages leave the server at once.
+
+Tornado leaves Nagle's algorithm on for a websocket unless asked. A slider move sends several
+small messages in a row (the kernel's 'busy', the widget's echo, the figure, the numbers), and
+with Nagle on, a small message can wait until the browser acknowledges the one before, which
+Linux delays by up to 40 ms. Many slider moves took two to three times as long (measured with
+`make bench-browser`: every other move of the chapter-09 explorer; its median went from 50 ms
+to 25 ms).
+
+`.jupyter/jupyter_server_config.json` names this class, and `make lab` and Binder install that
+file; the server imports this module, notebooks never do.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+
+class NoDelayKernelConnection(ZMQChannelsWebsocketConnection):
+    """The default kernel websocket connection with TCP_NODELAY set on the browser's socket."""
+
+    def connect(self):
+        self.websocket_handler.set_nodelay(True)
+        return super().connect()
