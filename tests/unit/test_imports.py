@@ -29,8 +29,9 @@ ALLOWED = {
     "IPython",  # a dependency of ipywidgets
     "google",  # google.colab, imported only inside Colab
 }
-# Modules of the package that learners never import (none: the authoring tools are in tools/).
-NOT_LEARNER_CODE: set[str] = set()
+# Modules of the package that notebooks never import (the authoring tools are in tools/):
+# server.py is imported by the JupyterLab server of `make lab` and Binder, which has jupyter_server.
+NOT_LEARNER_CODE = {"server.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
