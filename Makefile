@@ -38,7 +38,8 @@ $(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.jso
 	# README and other .md files open rendered, not in the text editor
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	# Kernels idle for 10 minutes with no notebook tab open are shut down (memory: docs/binder)
+	# Kernels idle for 10 minutes with no notebook tab open are shut down (memory: docs/binder),
+	# and kernel websockets send at once (TCP_NODELAY: autodiff_course.server)
 	# (a whole config file: jupyter_server_config.d/ holds only extension switches)
 	mkdir -p $(VENV)/etc/jupyter
 	cp .jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json

@@ -3,9 +3,9 @@
 Tornado leaves Nagle's algorithm on for a websocket unless asked. A slider move sends several
 small messages in a row (the kernel's 'busy', the widget's echo, the figure, the numbers), and
 with Nagle on, a small message can wait until the browser acknowledges the one before, which
-Linux delays by up to 40 ms. Many slider moves took two to three times as long (measured with
-`make bench-browser`: every other move of the chapter-09 explorer; its median went from 50 ms
-to 25 ms).
+the browser's system may delay (on Linux about 40 ms on a local connection; other systems and
+slower links can take longer). Every other move of the chapter-09 explorer took about twice as
+long (measured locally with `make bench-browser`: median 50 ms, 25 ms with TCP_NODELAY).
 
 `.jupyter/jupyter_server_config.json` names this class, and `make lab` and Binder install that
 file; the server imports this module, notebooks never do.
@@ -17,7 +17,7 @@ from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebso
 
 
 class NoDelayKernelConnection(ZMQChannelsWebsocketConnection):
-    """The default kernel websocket connection with TCP_NODELAY set on the browser's socket."""
+    """The default kernel websocket connection, with TCP_NODELAY on the server's socket."""
 
     def connect(self):
         self.websocket_handler.set_nodelay(True)
