@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from autodiff_course import i18n
 from autodiff_course.explorers import base
-from autodiff_course.explorers.canvas import figure_lang, palette_png
+from autodiff_course.explorers.canvas import QuantisedBackground, figure_lang
 from autodiff_course.minitape import Tape, Value, backward, describe
 from autodiff_course.plotting import course_rc
 
@@ -273,6 +273,7 @@ class TapeModel:
             canvas.draw()
             background = canvas.copy_from_bbox(fig.bbox)
         self._figure = (fig, canvas, ax, texts, background)
+        self._quantised = QuantisedBackground(canvas)  # the canvas holds just the background
         self._lines = {}  # (slot, text) → the pixels of that line drawn on the background
 
     @property
@@ -298,7 +299,7 @@ class TapeModel:
                 self._line(texts, (node.name, "adjoint"), f"{adjoint} {adj}")
                 for k, (_, local) in enumerate(node.parents):
                     self._line(texts, (node.name, k), f"∂ {_g(local)}")
-        return palette_png(canvas)
+        return self._quantised.png(canvas)
 
     def _line(self, texts, slot, text: str):
         """Draw one line of text, or paste it where it was drawn before with the same text."""
