@@ -162,7 +162,8 @@ $(COLAB_VENV)/.installed: constraints/colab.txt pyproject.toml
 test-colab: $(COLAB_VENV)/.installed
 	$(COLAB_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not slow" \
 		tests/unit/test_explorers.py tests/unit/test_kink.py tests/unit/test_fit_explorer.py \
-		tests/unit/test_tape_and_modes.py tests/unit/test_checks.py tests/unit/test_hessian.py
+		tests/unit/test_tape_and_modes.py tests/unit/test_checks.py tests/unit/test_hessian.py \
+		tests/unit/test_figure_encoding.py
 	$(COLAB_VENV)/bin/python -m pytest --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 		--nbval-current-env --nbval-sanitize-with constraints/colab-sanitize.cfg $(NOTEBOOK_DIRS)
 

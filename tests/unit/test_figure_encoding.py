@@ -10,7 +10,7 @@ from PIL import Image
 
 from autodiff_course import explorers as ex
 from autodiff_course.explorers.canvas import BACKGROUND_COLOURS, Canvas, QuantisedBackground
-from course_tools.bench import _random_value, synthetic_modes_grid
+from course_tools.bench import random_value, synthetic_modes_grid
 
 EXPLORERS = {
     "tangent": lambda: ex.tangent_explorer("en", show_curvature=True),
@@ -46,7 +46,7 @@ def test_the_png_is_the_drawn_figure_up_to_its_palette(name):
     names = list(explorer.controls)
     for _ in range(25):
         control = names[int(rng.integers(len(names)))]
-        explorer.set_values(**{control: _random_value(explorer.controls[control], rng)})
+        explorer.set_values(**{control: random_value(explorer.controls[control], rng)})
         drawn, shown = drawn_and_shown(explorer)
         assert shown.shape == drawn.shape
         error = np.abs(shown - drawn).max(axis=2)
@@ -97,3 +97,77 @@ def test_a_frame_with_nothing_drawn_on_the_background_is_the_background():
     background = QuantisedBackground(canvas.canvas)
     image = Image.open(io.BytesIO(background.png(canvas.canvas)))
     assert np.asarray(image).max() < BACKGROUND_COLOURS
+
+
+def _shown_minus_drawn(png: bytes, canvas) -> int:
+    """The largest difference, in levels, between the PNG and the pixels Agg drew."""
+    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    drawn = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    assert shown.shape == drawn.shape
+    return int(np.abs(shown - drawn).max())
+
+
+def test_the_background_used_last_is_the_one_kept():
+    canvas, line = _canvas_with_a_line()
+    line.set_data([0.0, 1.0], [0.0, 1.0])
+    tops = range(1, canvas.QUANTISED_SIZE + 1)
+    for top in tops:  # fills the cache; top = 1 is the oldest
+        canvas.axes[0].set_ylim(0.0, float(top))
+        canvas.png()
+    oldest, second = list(canvas._quantised)[:2]
+    canvas.axes[0].set_ylim(0.0, 1.0)  # used again: now the newest
+    canvas.png()
+    canvas.axes[0].set_ylim(0.0, 100.0)  # a new one evicts the least recently used
+    canvas.png()
+    assert oldest in canvas._quantised
+    assert second not in canvas._quantised
+    assert list(canvas._quantised)[-2] == oldest
+
+
+def test_a_short_background_palette_is_padded_so_the_line_colours_stay_apart(monkeypatch):
+    """Pillow 11 and 13 return all the colours asked for, even for a one-colour image; a
+    quantiser that returned only the colours it used would shift the lines' colours, unless the
+    background's palette is padded to BACKGROUND_COLOURS."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from autodiff_course.explorers import canvas as canvas_module
+
+    reduce = canvas_module._reduced
+
+    def only_the_used_colours(image, colours):
+        reduced = reduce(image, colours)
+        used = int(np.asarray(reduced).max()) + 1
+        reduced.putpalette(reduced.getpalette()[: 3 * used])
+        return reduced
+
+    monkeypatch.setattr(canvas_module, "_reduced", only_the_used_colours)
+    figure = Figure(figsize=(2.0, 1.5), dpi=72)  # white, nothing on it: one colour
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    background = QuantisedBackground(canvas)
+    assert len(background.palette) == 3 * BACKGROUND_COLOURS
+    line = Line2D([0.1, 0.9], [0.2, 0.8], color="tab:red", linewidth=3)
+    figure.add_artist(line)
+    line.draw(canvas.get_renderer())
+    assert _shown_minus_drawn(background.png(canvas), canvas) <= 16
+
+
+def test_a_resized_figure_is_drawn_afresh_at_its_new_size():
+    canvas, line = _canvas_with_a_line()
+    line.set_data([0.0, 1.0], [0.0, 1.0])
+    assert _shown_minus_drawn(canvas.png(), canvas.canvas) <= 16
+    canvas.figure.set_size_inches(4.0, 2.5)
+    assert _shown_minus_drawn(canvas.png(), canvas.canvas) <= 16
+    assert len(canvas._quantised) == 1  # the old size's pixels are gone
+
+
+def test_a_background_refuses_a_canvas_of_another_size():
+    canvas, _ = _canvas_with_a_line()
+    canvas.png()
+    background = QuantisedBackground(canvas.canvas)
+    canvas.figure.set_size_inches(4.0, 2.5)
+    canvas.canvas.draw()
+    with pytest.raises(ValueError, match="pixels, its background was"):
+        background.png(canvas.canvas)

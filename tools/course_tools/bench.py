@@ -20,7 +20,7 @@ TARGET_MEDIAN_MS = 50.0
 TARGET_P95_MS = 100.0
 
 
-def _random_value(control, rng: np.random.Generator):
+def random_value(control, rng: np.random.Generator):
     """A value the control could show: on its grid, inside its range."""
     if hasattr(control, "options"):  # dtype switches, function buttons, n/m selection sliders
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
@@ -55,7 +55,7 @@ def time_updates(explorer, updates: int, rng: np.random.Generator, fixed: dict) 
     times = []
     for _ in range(updates):
         name = names[int(rng.integers(len(names)))]
-        value = _random_value(explorer.controls[name], rng)
+        value = random_value(explorer.controls[name], rng)
         start = time.perf_counter()
         explorer.set_values(**{name: value})
         times.append(time.perf_counter() - start)

@@ -117,6 +117,7 @@ class Canvas:
         # {the keys of all axes: that whole background reduced to a palette} (see `png`)
         self._quantised: dict[tuple, QuantisedBackground] = {}
         self._region_boxes = None
+        self._size = self.canvas.get_width_height()  # the size every cached pixel was made at
         self.full_draws = 0
 
     def _regions(self):
@@ -137,6 +138,11 @@ class Canvas:
     def png(self) -> bytes:
         import matplotlib as mpl
 
+        if self.canvas.get_width_height() != self._size:  # resized: every cached pixel is stale
+            self._size = self.canvas.get_width_height()
+            self._backgrounds = [{} for _ in self.axes]
+            self._quantised = {}
+            self._region_boxes = None
         keys = [
             (ax.get_xlim(), ax.get_ylim(), title.get_text(), ax.get_xlabel(), ax.get_ylabel())
             for ax, title in zip(self.axes, self.titles, strict=True)
@@ -229,6 +235,11 @@ class QuantisedBackground:
         from PIL import Image
 
         pixels = np.asarray(canvas.buffer_rgba()).view(np.uint32)[..., 0]
+        if pixels.shape != self.pixels.shape:
+            raise ValueError(
+                f"the canvas is {pixels.shape[::-1]} pixels, its background was "
+                f"{self.pixels.shape[::-1]}: reduce the new background first"
+            )
         changed = pixels != self.pixels
         indices, palette = self.indices.copy(), self.palette
         lines = pixels[changed]  # one number per RGBA pixel, as in __init__
