@@ -54,6 +54,14 @@ def test_the_png_is_the_drawn_figure_up_to_its_palette(name):
         assert np.mean(error > 16) <= 0.002, (control, explorer.values())
 
 
+def _shown_minus_drawn(png: bytes, canvas) -> int:
+    """The largest difference, in levels, between the PNG and the pixels Agg drew."""
+    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    drawn = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    assert shown.shape == drawn.shape
+    return int(np.abs(shown - drawn).max())
+
+
 def _canvas_with_a_line():
     canvas = Canvas("en", (3.0, 2.0), 1)
     (line,) = canvas.axes[0].plot([], [], color="tab:blue")
@@ -67,9 +75,7 @@ def test_lines_on_a_reused_background_get_their_own_colours():
         line.set_color(colour)
         line.set_data([0.0, 1.0], [0.0, 1.0])
         png = canvas.png()
-        shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-        drawn = np.asarray(canvas.canvas.buffer_rgba())[..., :3].astype(int)
-        assert np.abs(shown - drawn).max() <= 16, colour
+        assert _shown_minus_drawn(png, canvas.canvas) <= 16, colour
     assert len(canvas._quantised) == 1
     palette = Image.open(io.BytesIO(png))
     assert palette.mode == "P"
@@ -85,10 +91,7 @@ def test_reduced_backgrounds_are_kept_per_axes_limits_and_bounded():
         canvas.png()
     assert len(canvas._quantised) == canvas.QUANTISED_SIZE
     canvas.axes[0].set_ylim(0.0, 1.0)  # evicted since: reduced again, and still right
-    png = canvas.png()
-    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    drawn = np.asarray(canvas.canvas.buffer_rgba())[..., :3].astype(int)
-    assert np.abs(shown - drawn).max() <= 16
+    assert _shown_minus_drawn(canvas.png(), canvas.canvas) <= 16
 
 
 def test_a_frame_with_nothing_drawn_on_the_background_is_the_background():
@@ -97,14 +100,6 @@ def test_a_frame_with_nothing_drawn_on_the_background_is_the_background():
     background = QuantisedBackground(canvas.canvas)
     image = Image.open(io.BytesIO(background.png(canvas.canvas)))
     assert np.asarray(image).max() < BACKGROUND_COLOURS
-
-
-def _shown_minus_drawn(png: bytes, canvas) -> int:
-    """The largest difference, in levels, between the PNG and the pixels Agg drew."""
-    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    drawn = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-    assert shown.shape == drawn.shape
-    return int(np.abs(shown - drawn).max())
 
 
 def test_the_background_used_last_is_the_one_kept():

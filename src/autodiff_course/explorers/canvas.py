@@ -112,13 +112,17 @@ class Canvas:
                 for ax in self.axes
             ]
         self.artists: list = []  # the data lines, drawn on top of the cached background
+        self._forget_pixels()
+        self.full_draws = 0
+
+    def _forget_pixels(self) -> None:
+        """Start the caches afresh, at the canvas's current size."""
         # Per axes: {(xlim, ylim, title, labels): pixels of that axes drawn without data lines}.
         self._backgrounds: list[dict] = [{} for _ in self.axes]
         # {the keys of all axes: that whole background reduced to a palette} (see `png`)
         self._quantised: dict[tuple, QuantisedBackground] = {}
         self._region_boxes = None
         self._size = self.canvas.get_width_height()  # the size every cached pixel was made at
-        self.full_draws = 0
 
     def _regions(self):
         """Pixel boxes, one per axes, that hold it with its tick labels and title."""
@@ -139,10 +143,7 @@ class Canvas:
         import matplotlib as mpl
 
         if self.canvas.get_width_height() != self._size:  # resized: every cached pixel is stale
-            self._size = self.canvas.get_width_height()
-            self._backgrounds = [{} for _ in self.axes]
-            self._quantised = {}
-            self._region_boxes = None
+            self._forget_pixels()
         keys = [
             (ax.get_xlim(), ax.get_ylim(), title.get_text(), ax.get_xlabel(), ax.get_ylabel())
             for ax, title in zip(self.axes, self.titles, strict=True)
