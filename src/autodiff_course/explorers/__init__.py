@@ -3,9 +3,12 @@ Hessian of a function of two variables (08), gradients at a kink (09), forward a
 mode (10), the recorded graph of a tape (11) and fitting a line with SGD (12).
 
 Each explorer is a model (`base.Model`: compute, render, describe) wrapped by one widget class,
-`base.Explorer`. The model's numbers come from a plain function (`tangent_values`,
-`descent_path`) backed by a `tf.function` core that takes tensors, so moving a slider never
-retraces: one trace per dtype, whatever the values (`trace_counts()` says how many there were).
+`base.Explorer`. The model's numbers come from a plain function (`tangent_values`, `fit_path`)
+backed by a `tf.function` core that takes tensors, so moving a slider never retraces: one trace
+per dtype, whatever the values (`trace_counts()` says how many there were). One exception:
+`descent_path` replays the tape's arithmetic on NumPy scalars, bit for bit what its reference
+`descent_core` computes, because a graph of one-number ops spends far more time per op than the
+arithmetic needs.
 
 A notebook shows the widget, then calls the same plain function with fixed values
 (`tangent_report`, `descent_report`) so that its recorded output can be checked.
@@ -29,6 +32,7 @@ from autodiff_course.explorers.descent import (
     descent_lines,
     descent_path,
     descent_report,
+    numpy_descent_path,
 )
 from autodiff_course.explorers.fit import (
     FitFigure,
@@ -137,6 +141,7 @@ __all__ = [
     "kink_values",
     "measure_grid",
     "modes_explorer",
+    "numpy_descent_path",
     "tangent_core",
     "tangent_explorer",
     "tangent_lines",

@@ -7,7 +7,7 @@ An explorer is a model (plain Python, testable without a browser) wrapped by :cl
 - ``describe(result, lang) -> list[str]``: the numbers panel, one line each;
 - ``status(result, lang) -> (kind, sentence) | None``: an optional coloured verdict;
 - ``report(**values) -> str``: the same numbers as deterministic text for a recorded output;
-- ``core``: the name of its compute core in :func:`trace_counts`.
+- ``core``: the name of its compute core in :func:`trace_counts` (None: no TensorFlow core).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def graph_parabola(a, b, c, x):
 
 
 class Model(Protocol):
-    core: str
+    core: str | None
 
     def compute(self, **values) -> Any: ...
 
@@ -207,16 +207,15 @@ class Explorer:
         self.updates += 1
 
     def _status_html(self) -> str:
-        traces = html.escape(traces_text(self.model.core, self.lang))
+        core = self.model.core
+        traces = html.escape(traces_text(core, self.lang)) if core else ""
         verdict = self.model.status(self.result, self.lang)
         if verdict is None:
             return f"<span style='color:{GREY}'>{traces}</span>"
         kind, sentence = verdict
         colour = STATUS_COLOURS.get(kind, "#24292f")
-        return (
-            f"<div style='color:{colour};line-height:1.35'>{html.escape(sentence)}</div>"
-            f"<div style='color:{GREY}'>{traces}</div>"
-        )
+        sentence = f"<div style='color:{colour};line-height:1.35'>{html.escape(sentence)}</div>"
+        return sentence + (f"<div style='color:{GREY}'>{traces}</div>" if traces else "")
 
     def set_values(self, **values) -> None:
         """Set several controls at once and update once (the benchmark moves all of them)."""

@@ -1,4 +1,11 @@
-"""The gradient-descent explorer (chapters 06 and 07): the path of x, in float32 or float64."""
+"""The gradient-descent explorer (chapters 06 and 07): the path of x, in float32 or float64.
+
+Two functions compute the same path. `descent_core` is the reference the chapters teach: a
+`tf.function` with a fresh tape at every step. `numpy_descent_path`, which the sliders and
+`descent_path` use, replays the tape's arithmetic on NumPy scalars: the same IEEE operations in
+the same order, so the same bits (tests and chapter 07 §7 check this), over ten times faster,
+because each TensorFlow op here works on one number and costs far more than its arithmetic.
+"""
 
 from __future__ import annotations
 
@@ -91,6 +98,8 @@ TEXT = i18n.strings(
 def descent_core():
     """x₀, x₁, …, x_steps of plain gradient descent: a tf.function traced once per dtype.
 
+    The reference for `numpy_descent_path` (chapter 07 §7 compares the two).
+
     `steps` is a tensor, so any number of steps uses the same graph. Each step opens its own
     tape, exactly as an eager loop would, and the arithmetic is the eager one (no XLA: its fused
     multiply-adds would change the last bits of float32 results such as 0.99999857).
@@ -124,6 +133,24 @@ def descent_core():
 
         _CORE.append(descent)
     return _CORE[0]
+
+
+def numpy_descent_path(a, b, x0, learning_rate, steps: int, dtype: str = "float32") -> np.ndarray:
+    """x₀ … x_steps as `descent_core` computes them, bit for bit, on NumPy scalars of `dtype`.
+
+    The tape's gradient of a·x² + b·x + c is (a·2)·x + b (tf.pow's gradient is 2·x¹, and
+    x¹ = x exactly; c adds nothing), and each step is x − lr·gradient: every operation rounds to
+    `dtype`, with no fused multiply-add, exactly as the graph's separate ops do.
+    """
+    scalar = np.dtype(base.check_dtype(dtype)).type
+    a, b, lr, x = scalar(a), scalar(b), scalar(learning_rate), scalar(x0)
+    two_a = a * scalar(2)
+    xs = [x]
+    with np.errstate(all="ignore"):  # overflow to ±inf, then nan, as in TensorFlow
+        for _ in range(steps):
+            x = x - lr * (two_a * x + b)
+            xs.append(x)
+    return np.array(xs, dtype=dtype)
 
 
 @dataclass(frozen=True)
@@ -188,14 +215,12 @@ def descent_path(
     lang: str = "en",
 ) -> DescentResult:
     """Run `steps` gradient-descent steps on f(x) = a·x² + b·x + c from x0, in `dtype`."""
-    tf = base.tf()
     base.check_dtype(dtype)
     if isinstance(steps, bool) or int(steps) != steps or not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, not {steps!r}")
     steps = int(steps)
-    args = [tf.constant(float(v), dtype=dtype) for v in (a, b, c, x0, learning_rate)]
-    path = descent_core()(*args, tf.constant(steps, dtype=tf.int32)).numpy()
     a, b, c, x0, lr = (float(v) for v in (a, b, c, x0, learning_rate))
+    path = numpy_descent_path(a, b, x0, lr, steps, dtype)
     minimum = quadratic_minimum(a, b, c)
     x_star = None if minimum is None else minimum[0]
     status = descent_status(a, lr, steps, lang, b=b)
@@ -267,7 +292,6 @@ def descent_report(
     result = descent_path(a, b, c, x0, learning_rate, steps, dtype, lang)
     lines = descent_lines(result, lang)
     lines.append(wrap(i18n.text(TEXT, "status", lang, s=result.status.message), lang))
-    lines.append(base.traces_text(CORE, lang))
     return "\n".join(lines)
 
 
@@ -364,7 +388,7 @@ class DescentFigure(Canvas):
 class DescentModel:
     """The gradient-descent explorer's model (see `base.Model`)."""
 
-    core = CORE
+    core = None  # NumPy: no TensorFlow core, nothing traced
 
     def __init__(self, lang: str = "en"):
         self.lang = i18n.language(lang)
