@@ -1,6 +1,8 @@
 # make lab        - create .venv from the lock if needed, start JupyterLab on the course
+# make prepare    - after editing .md files: exercises, sync, record what changed, README, verify
+# make test-nb NB="chapters/en/01_gradient_tape.md ..." - nbval on those notebooks (or folders)
 # make test       - everything CI runs: verify, ruff, all tests, every notebook re-executed
-# make test-fast  - the same without notebooks and browser (under a minute): while writing
+# make test-fast  - the same without notebooks and browser (about 2 min): while writing
 # `make help` lists the other targets.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,15 +20,17 @@ AUTHOR := $(BIN)/python -m course_tools
 PYTEST := $(BIN)/python -m pytest
 RUFF := $(BIN)/ruff
 
-.PHONY: help lab test test-fast test-colab colab-constraints bench-memory env lock sync record \
-	readme \
-	exercises verify bench bench-browser slides \
+.PHONY: help lab prepare test-nb test test-fast test-colab colab-constraints bench-memory env lock \
+	sync record readme \
+	exercises verify bench bench-browser slides site test-site bench-site \
 	release wheelhouse lint format clean
 
 help:
 	@grep -E '^# make ' Makefile | sed 's/^# //'
 	@echo "other targets: env lock sync record readme exercises verify slides bench bench-browser"
-	@echo "               release wheelhouse lint format clean   (see docs/authoring.md)"
+	@echo "               bench-memory release wheelhouse lint format clean test-colab"
+	@echo "               site test-site bench-site (the website: build/site/)"
+	@echo "               (CONTRIBUTING.md has the table; docs/authoring.md the checklists)"
 
 # Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
 $(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json \
@@ -53,16 +57,20 @@ $(DEV_STAMP): $(LEARNER_STAMP) requirements/dev.txt tools/pyproject.toml
 
 env: $(DEV_STAMP)
 
+# The course's own notebooks are trusted, so that their recorded page style applies before they
+# run (stills dark in a dark theme). LAB_ARGS: more options, e.g. LAB_ARGS=--ContentsManager.
+# hide_globs=__pycache__ lists the chapters' .md text files too (.jupyter/ hides them).
 lab: $(LEARNER_STAMP)
+	$(BIN)/jupyter trust $(foreach d,$(NOTEBOOK_DIRS),$(wildcard $(d)/*/*.ipynb)) > /dev/null
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=$(JUPYTER_IP) --port=$(JUPYTER_PORT) \
 		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md \
-		$(if $(filter 0,$(shell id -u)),--allow-root)
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(DEV_STAMP)
 	$(AUTHOR) verify
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(PYTEST) tests -q
+	$(PYTEST) tests -q -m "not site"
 	$(PYTEST) --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 		--nbval-current-env $(NOTEBOOK_DIRS)
 
@@ -82,16 +90,29 @@ LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11.5 --gene
 lock: $(DEV_STAMP)
 	$(LOCK) $(LOCK_ARGS) --group test -o requirements/dev.txt
 	$(LOCK) --group learner -c requirements/dev.txt -o requirements/learner.txt
+	$(LOCK) --group site -c requirements/dev.txt -o requirements/site.txt
 	$(AUTHOR) readme
+
+# Everything a change to the .md files needs before a commit, then a list of what it changed:
+# exercises, setup cells and .ipynb, re-records each notebook whose code changed, README, verify.
+prepare: $(DEV_STAMP)
+	$(AUTHOR) prepare
+
+# nbval on the named notebooks: make test-nb NB="chapters/en/01_gradient_tape.md solutions/zh"
+# (.md or .ipynb files, or folders).
+test-nb: $(DEV_STAMP)
+	$(AUTHOR) test-nb --jobs $(JOBS) $(NB)
 
 # Setup cells and .ipynb from their .md text files (outputs kept).
 sync: $(DEV_STAMP)
 	$(AUTHOR) sync
 
-# Execute notebooks and store the outputs the tests compare with: make record [NB="file or dir"]
+# Execute notebooks and store the outputs the tests compare with: make record [NB="file or dir"].
+# Excused cells (timings) keep their outputs while a notebook's code is unchanged; FRESH=1 renews
+# them (after a change in src/ that changes what they show).
 record: $(DEV_STAMP)
 	$(AUTHOR) sync $(NB)
-	$(AUTHOR) record $(NB)
+	$(AUTHOR) record $(if $(FRESH),--fresh) $(NB)
 
 readme: $(DEV_STAMP)
 	$(AUTHOR) readme
@@ -107,6 +128,27 @@ verify: $(DEV_STAMP)
 # from a CDN; offline: make slides SLIDES_ARGS="--reveal-url-prefix reveal.js" (a local copy).
 slides: $(DEV_STAMP)
 	$(AUTHOR) slides $(SLIDES_ARGS)
+
+# The website: build/site/{en,zh}/ (Sphinx + MyST-NB + the Book theme) from the committed
+# notebooks, not executed; warnings are errors. Its own venv and lock (requirements/site.txt),
+# never the learners' .venv. test-site: every page of both languages in headless Chromium.
+# bench-site: page weight and time to first render of each chapter page.
+SITE_VENV := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+$(SITE_STAMP): requirements/site.txt
+	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/site.txt
+	touch $@
+
+site: $(SITE_STAMP)
+	PYTHONPATH=tools:src $(SITE_VENV)/bin/python -m course_tools.site build $(SITE_ARGS)
+
+test-site: site $(DEV_STAMP)
+	$(PYTEST) tests/site -q -m site
+
+bench-site: site $(DEV_STAMP)
+	$(BIN)/python -m course_tools.site bench
 
 # Time one slider move of the explorers (compute + redraw) and count the traces.
 bench: $(DEV_STAMP)
@@ -172,4 +214,4 @@ colab-constraints: $(DEV_STAMP)
 	$(AUTHOR) colab-constraints $(FREEZE)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) build artifacts
+	rm -rf $(VENV) $(COLAB_VENV) $(SITE_VENV) build artifacts

@@ -63,6 +63,7 @@ REPO_FILES = (
     "README.zh-CN.md",
     "requirements/dev.txt",
     "requirements/learner.txt",
+    "requirements/site.txt",
 )
 
 

@@ -101,6 +101,11 @@ def import_tensorflow_quietly():
 def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     """Prepare a course notebook; prints one line with the versions it runs on."""
     lang = i18n.language(lang)
+    from autodiff_course.plotting import show_dark_theme_style
+
+    # The (invisible) style first: a display flushes what was printed before it, so after the
+    # line it would cut the line in two and the recorded output would change from run to run.
+    show_dark_theme_style()
     if show_versions:
         # The import takes 3 to 7 s: the line starts at once and ends with the versions.
         print("TensorFlow", end=" ", flush=True)
@@ -111,7 +116,7 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
     # Keras 3 warns about things the course does on purpose (e.g. apply_gradients in a loop).
     warnings.filterwarnings("ignore", module="keras")
 
-    from autodiff_course.plotting import can_draw_chinese, show_dark_theme_style, use_course_style
+    from autodiff_course.plotting import can_draw_chinese, use_course_style
 
     if in_colab():
         _setup_colab(lang)
@@ -122,7 +127,6 @@ def setup_notebook(lang: str = "en", *, show_versions: bool = True) -> None:
         print(f"{tf.__version__} · Keras {keras.__version__}")
     if lang == "zh" and not can_draw_chinese():  # say why the figures are in English
         print(i18n.text(TEXT, "no_cjk_font", lang))
-    show_dark_theme_style()
 
 
 def _setup_colab(lang: str) -> None:

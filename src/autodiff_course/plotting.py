@@ -70,17 +70,23 @@ def use_course_style(lang: str = "en") -> str | None:
     return find_cjk_font() if lang == "zh" else None
 
 
-# JupyterLab's dark theme (data-jp-theme-light="false" on <body>) would show every figure as a
-# white box. Inverting the lightness and turning the hue back keeps the colours' meaning (blue
-# stays blue) on a dark background. Light themes are left alone.
+# The course's page style, two rules:
+# - JupyterLab's dark theme (data-jp-theme-light="false" on <body>) would show every figure as a
+#   white box. Inverting the lightness and turning the hue back keeps the colours' meaning (blue
+#   stays blue) on a dark background. Light themes are left alone.
+# - JupyterLab breaks a long output line anywhere, in the middle of a word ("chec" | "k",
+#   word-break: break-all); this breaks it between words, and inside a word only when the word
+#   alone is wider than the output (JupyterLab's overflow-wrap: break-word still holds).
 DARK_THEME_CSS = (
     'body[data-jp-theme-light="false"] .jp-OutputArea-output img '
     "{filter: invert(0.9) hue-rotate(180deg);}"
+    " body .jp-OutputArea-output pre {word-break: normal;}"
 )
 
 
 def show_dark_theme_style() -> None:
-    """Display the style above in a notebook (it applies to the whole page); elsewhere nothing."""
+    """Display the course's page style (above) in a notebook: it applies to the whole page, the
+    notebook's figures and output lines; elsewhere nothing."""
     from IPython import get_ipython
     from IPython.display import HTML, display
 

@@ -1,8 +1,13 @@
 """The explorers in a real browser: JupyterLab from the venv, driven in headless Chromium.
 
 Opens chapter 06 in English and in Chinese from a throw-away copy of the notebooks, runs all
-cells, moves the learning-rate slider with the keyboard and checks that the figure and the status
-line change and that no error or stderr output appears. Screenshots go to artifacts/browser/.
+cells, moves the learning-rate slider with the keyboard and by typing a value (and one beyond its
+end, which the slider clamps), and checks that the figure and the status line change and that no
+error or stderr output appears. Then a notebook holding every explorer in both languages: at
+1280 and 1920 pixels no explorer scrolls sideways, the toggle buttons fit on one row, and the
+smallest text of each figure is at least 10 pixels on the screen; saved and reopened with a new
+kernel, it shows each explorer's still, not "Error displaying widget: model not found".
+Screenshots go to artifacts/browser/.
 
 Uses Debian's /usr/bin/chromium (`playwright install` needs downloads; CI installs chromium
 through apt, see .ci/run). Without a Chromium the test is skipped with a sentence saying so, except
@@ -13,6 +18,7 @@ Screenshots of every explorer notebook:  .venv/bin/python tests/browser/test_bro
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -30,7 +36,9 @@ from course_tools.lab_browser import (
     STDERR,
     Lab,
     missing_browser,
+    open_notebook,
     run_notebook,
+    save_notebook,
 )
 
 LR_LABEL = {"en": "learning rate", "zh": "学习率"}
@@ -38,11 +46,52 @@ LR_LABEL = {"en": "learning rate", "zh": "学习率"}
 pytestmark = pytest.mark.browser
 
 
+# Every explorer in each language, one cell each, and a last cell that prints the smallest text
+# of each figure in pixels of its PNG (chapter 10's with measurements made up by the benchmark).
+EXPLORERS = {
+    "tangent": "tangent_explorer(L, show_curvature=True)",
+    "descent": "descent_explorer(L)",
+    "hessian": "hessian_explorer(L)",
+    "kink": "kink_explorer(L)",
+    "modes": "modes_explorer(synthetic_modes_grid(), L)",
+    "tape": "tape_explorer(L)",
+    "fit": "fit_explorer(L)",
+}
+SHOWN = [f"{name} ({lang})" for lang in ("en", "zh") for name in EXPLORERS]
+EXPLORERS_NOTEBOOK = "explorers.ipynb"
+WIDTHS = (1280, 1920)  # windows, with JupyterLab's file browser open
+SMALLEST_TEXT_PX = 10.0
+
+
+def explorers_notebook():
+    import nbformat
+
+    first = (
+        "from autodiff_course import setup_notebook\nsetup_notebook('zh')\n"
+        "from autodiff_course.explorers import *\n"
+        "from autodiff_course.explorers.canvas import smallest_text_px\n"
+        "from course_tools.bench import synthetic_modes_grid\nshown = []"
+    )
+    cells = [first] + [
+        f"L = {lang!r}\nshown.append({call})\nshown[-1]"
+        for lang in ("en", "zh")
+        for call in EXPLORERS.values()
+    ]
+    cells.append("import json\nprint(json.dumps([smallest_text_px(e.model) for e in shown]))")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)"}
+    return nb
+
+
 def course_lab(tmp: Path) -> Lab:
-    """JupyterLab serving a temporary copy of chapters/en and chapters/zh."""
+    """JupyterLab serving a temporary copy of chapters/en and chapters/zh, and a notebook of
+    every explorer in both languages."""
+    import nbformat
+
     root = tmp / "course"
     for lang in ("en", "zh"):
         shutil.copytree(ROOT / "chapters" / lang, root / lang)
+    nbformat.write(explorers_notebook(), root / EXPLORERS_NOTEBOOK)
     return Lab(tmp, root)
 
 
@@ -119,8 +168,12 @@ def test_descent_explorer_in_jupyterlab(browser, lang):
         page.keyboard.press("ArrowRight")  # 0.01 -> 0.02: still converges
         after_step = wait_for_change(page, before)
         page.keyboard.press("PageUp")  # a bigger step: another update
-        wait_for_change(page, after_step)
-        page.keyboard.press("End")  # the maximum, 1.5 = 1.5/a: diverges
+        after_page = wait_for_change(page, after_step)
+        readout = slider.locator(".widget-readout").first
+        type_value(page, readout, "0.5")  # typed: lr = 0.5 = 1/(2a) lands in one step
+        wait_for_change(page, after_page)
+        assert "0.50" in readout.inner_text()
+        type_value(page, readout, "9")  # beyond the end: clamped to 1.5 = 1.5/a, diverges
         expected = "Diverges" if lang == "en" else "发散"
         deadline = time.monotonic() + 30.0
         while expected not in explorer_state(page)[1] and time.monotonic() < deadline:
@@ -134,6 +187,96 @@ def test_descent_explorer_in_jupyterlab(browser, lang):
         assert page.locator(".jp-Dialog").count() == 0
     finally:
         page.close()
+
+
+def type_value(page, readout, text: str) -> None:
+    """Type a value into a slider's number box and press Enter."""
+    readout.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+# Per explorer: elements that scroll sideways, the figure's size as drawn and as shown, and each
+# row of toggle buttons (their tops, and whether a label is wider than its button).
+MEASURE = """() => [...document.querySelectorAll('.autodiff-explorer')].map(ex => {
+  const sideways = [ex, ...ex.querySelectorAll('*')].filter(el => {
+    const x = getComputedStyle(el).overflowX;
+    return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth;
+  }).map(el => el.className + ' ' + (el.scrollWidth - el.clientWidth) + 'px');
+  const area = ex.closest('.jp-OutputArea-output');
+  if (area && area.scrollWidth > area.clientWidth) sideways.push('output area');
+  const img = ex.querySelector('img.autodiff-figure, .autodiff-figure img');
+  const toggles = [...ex.querySelectorAll('.widget-toggle-buttons')].map(row => {
+    const buttons = [...row.querySelectorAll('button')];
+    const cut = buttons.filter(b => {
+      const range = document.createRange();
+      range.selectNodeContents(b);
+      const s = getComputedStyle(b);
+      const room = b.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      return range.getBoundingClientRect().width > room + 0.5;
+    }).map(b => b.innerText);
+    return {tops: buttons.map(b => Math.round(b.getBoundingClientRect().top)), cut};
+  });
+  return {sideways, toggles, natural: img.naturalWidth, shown: img.getBoundingClientRect().width};
+})"""
+
+
+def printed_text_px(page) -> list[float]:
+    """What the notebook's last cell printed: each figure's smallest text, in PNG pixels."""
+    out = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]')
+    return json.loads(out.last.inner_text().strip().splitlines()[-1])
+
+
+def test_every_explorer_fits_its_space_and_reopens_as_a_still(browser):
+    lab, chromium = browser
+    notebook = EXPLORERS_NOTEBOOK
+    page = run_notebook(lab, chromium, notebook)
+    try:
+        assert_no_error_output(page, notebook)
+        page.wait_for_function(
+            f"document.querySelectorAll('.autodiff-explorer img').length == {len(SHOWN)}"
+        )
+        text_px = dict(zip(SHOWN, printed_text_px(page), strict=True))
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            time.sleep(1.0)  # JupyterLab lays the panels out again
+            measured = dict(zip(SHOWN, page.evaluate(MEASURE), strict=True))
+            for name, m in measured.items():
+                where = f"{name} at {width} px"
+                assert not m["sideways"], f"{where} scrolls sideways: {m['sideways']}"
+                for row in m["toggles"]:
+                    assert len(set(row["tops"])) == 1, f"{where}: toggle buttons on two rows"
+                    assert not row["cut"], f"{where}: cut button labels {row['cut']}"
+                on_screen = text_px[name] * m["shown"] / m["natural"]
+                assert on_screen >= SMALLEST_TEXT_PX, (
+                    f"{where}: figure text {on_screen:.1f} px on the screen "
+                    f"({text_px[name]:.1f} px drawn, shown at {m['shown']:.0f} of "
+                    f"{m['natural']} px)"
+                )
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"explorers_{width}.png"))
+        save_notebook(page, lab, notebook)
+    finally:
+        page.close()
+    # The saved file keeps the stills, not the widget views (the server's pre-save hook) ...
+    saved = json.loads((lab.root / notebook).read_text(encoding="utf-8"))
+    data = [o.get("data", {}) for c in saved["cells"] for o in c.get("outputs", [])]
+    assert not any("application/vnd.jupyter.widget-view+json" in d for d in data)
+    assert sum("image/png" in d for d in data) == len(SHOWN)
+    # ... so that, reopened with a new kernel, it shows them and no widget error.
+    lab.shutdown_kernels()
+    page = open_notebook(lab, chromium, notebook)
+    try:
+        time.sleep(2.0)  # the widget manager has looked for its models by now
+        shown = page.locator(".jp-OutputArea-output img")
+        assert shown.count() == len(SHOWN)
+        assert all(img.bounding_box()["width"] > 100 for img in shown.all())
+        assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "explorers_reopened.png"))
+    finally:
+        page.close()
+        lab.shutdown_kernels()
 
 
 def main() -> None:  # pragma: no cover - screenshots for people, not a test

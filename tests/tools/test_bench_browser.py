@@ -71,3 +71,25 @@ def test_each_notebook_is_valid_python_that_shows_explorer_and_floor(name):
         ast.parse(source)
     assert "explorer = explorers." in cells[1]
     assert "autodiff-floor" in cells[2] and "def key_sequence" in cells[2]
+
+
+def test_a_walk_goes_on_and_turns_at_the_ends():
+    moves = key_sequence(8, 0, 10, 1, 5, walk=True)
+    assert moves == [("ArrowRight", 9), ("ArrowRight", 10), ("ArrowLeft", 9),
+                     ("ArrowLeft", 8), ("ArrowLeft", 7)]  # fmt: skip
+    assert [v for _, v in key_sequence(10, 0, 10, 1, 3, walk=True)] == [9, 8, 7]
+    low = key_sequence(0.1, 0.0, 0.3, 0.1, 6, walk=True)
+    assert [v for _, v in low] == [0.2, 0.3, 0.2, 0.1, 0.0, 0.1]
+
+
+def test_the_floor_of_a_log_slider_holds_the_explorers_figure_at_every_value_walked(capsys):
+    pytest.importorskip("ipywidgets")
+    explorer_cell, floor_cell = notebook_cells("modes", moves=12, walk=True)[1:]
+    namespace: dict = {}
+    exec(explorer_cell, namespace)
+    exec(floor_cell, namespace)
+    keys = ["ArrowRight"] * 2 + ["ArrowLeft"] * 10  # from n = 2⁸ up to 2¹⁰, down to 2⁰
+    assert f"keys: {' '.join(keys)}" in capsys.readouterr().out.splitlines()
+    pngs = namespace["pngs"]
+    assert sorted(pngs) == list(range(11))  # exponents: n = 1 … 1024, from n = 256 and back
+    assert len({bytes(png) for png in pngs.values()}) == 11

@@ -83,7 +83,10 @@ def test_no_exercise_heading_hides_in_solution_only_prose(path):
     for i, cell in enumerate(nb.cells):
         if "solution-only" in cell.metadata.get("tags", []):
             headings = [line for line in cell.source.splitlines() if line.startswith("#")]
-            assert not headings, f"cell {i}: {headings[0]!r} is inside a solution-only cell"
+            assert not headings, (
+                f"{path.relative_to(ROOT)}, cell {i}: the heading {headings[0]!r} is inside a "
+                "solution-only cell, so the exercise would lose it: put a line `+++` before it"
+            )
 
 
 def test_every_exercise_keeps_its_heading():

@@ -39,3 +39,18 @@ def test_links_use_the_configured_repository(fake_repo):
         "https://colab.research.google.com/github/someone/fork/blob/dev/chapters/en/x.ipynb"
     )
     assert repo.binder_url() == "https://mybinder.org/v2/gh/someone/fork/dev"
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink"])
+def test_the_venv_is_ignored_as_a_folder_or_a_symlink(tmp_path, kind):
+    import shutil
+    import subprocess
+
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    if kind == "folder":
+        (tmp_path / ".venv").mkdir()
+    else:  # a checkout that shares another one's environment
+        (tmp_path / ".venv").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    done = subprocess.run(["git", "check-ignore", "-q", ".venv"], cwd=tmp_path)
+    assert done.returncode == 0, f"git does not ignore a .venv {kind}"

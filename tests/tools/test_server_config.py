@@ -71,3 +71,37 @@ def test_the_kernel_websocket_turns_nagle_off_before_connecting(monkeypatch):
     name = json.loads(CONFIG.read_text())["ServerApp"]["kernel_websocket_connection_class"]
     module, _, cls = name.rpartition(".")
     assert getattr(__import__(module, fromlist=[cls]), cls) is NoDelayKernelConnection
+
+
+def test_a_saved_notebook_keeps_the_stills_not_the_widget_views():
+    """Reopened with a new kernel, a widget view shows "Error displaying widget: model not
+    found"; without it, the output's still and numbers are shown (the browser test reopens one)."""
+    from autodiff_course.server import WIDGET_VIEW, keep_stills
+
+    output = {
+        "output_type": "execute_result",
+        "data": {WIDGET_VIEW: {"model_id": "abc"}, "image/png": "iVBOR", "text/plain": "x = 1"},
+    }
+    notebook = {"metadata": {"widgets": {"state": {}}}, "cells": [{"outputs": [output]}]}
+    keep_stills(model={"type": "notebook", "content": notebook}, path="a.ipynb")
+    assert output["data"] == {"image/png": "iVBOR", "text/plain": "x = 1"}
+    assert "widgets" not in notebook["metadata"]
+    text = {"type": "file", "content": "not a notebook"}
+    keep_stills(model=text, path="a.md")
+    assert text == {"type": "file", "content": "not a notebook"}
+    config = json.loads(CONFIG.read_text())["ContentsManager"]
+    assert config["pre_save_hook"] == "autodiff_course.server.keep_stills"
+
+
+def test_the_file_browser_lists_each_notebook_once():
+    """The chapters' jupytext text files (NN_slug.md) are hidden; README.md is not."""
+    from fnmatch import fnmatch
+
+    globs = json.loads(CONFIG.read_text())["ContentsManager"]["hide_globs"]
+    assert {"__pycache__", "*.pyc"} <= set(globs)  # jupyter_server's own defaults stay
+
+    def hidden(name):
+        return any(fnmatch(name, glob) for glob in globs)
+
+    assert hidden("08_jacobians_hessians.md") and not hidden("08_jacobians_hessians.ipynb")
+    assert not hidden("README.md") and not hidden("glossary.md")

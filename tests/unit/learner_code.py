@@ -239,6 +239,14 @@ def descend_ok(x, optimizer, steps):
         optimizer.apply_gradients([(tape.gradient(loss, x), x)])
 
 
+@tf.function
+def descend_one_short(x, optimizer, steps):  # 07.1: steps − 1 optimizer steps
+    for _ in tf.range(steps - 1):
+        with tf.GradientTape() as tape:
+            loss = (x - 3.0) ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, x), x)])
+
+
 def descend_eager(x, optimizer, steps):
     for _ in range(int(steps)):
         with tf.GradientTape() as tape:
@@ -404,6 +412,20 @@ def train_step_fixed_rate(model, optimizer, x, y):  # ignores the optimizer: SGD
     return loss
 
 
+@tf.function
+def train_step_graph(model, optimizer, x, y):  # the chapter's tf.function step
+    return _mse_step(model, optimizer, x, y)
+
+
+def train_step_rate_by_hand(model, optimizer, x, y):  # the optimizer's rate, no apply_gradients
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x) - y))
+    grads = tape.gradient(loss, model.trainable_variables)
+    for g, v in zip(grads, model.trainable_variables, strict=True):
+        v.assign_sub(optimizer.learning_rate * g)
+    return loss
+
+
 def train_step_mae(model, optimizer, x, y):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.abs(model(x) - y))
@@ -486,3 +508,166 @@ def scaled_gradients_divided_loss(loss_fn, variables, scale):
 
 def scaled_gradients_first_only(loss_fn, variables, scale):
     return scaled_gradients_ok(loss_fn, variables[:1], scale)
+
+
+def scaled_gradients_of_the_function(loss_fn, variables, scale):  # the function, not its value
+    return [tf.convert_to_tensor(loss_fn) * scale]
+
+
+def scaled_gradients_finite(loss_fn, variables, scale, h=1.0):  # central differences, no tape
+    out = []
+    for v in variables:
+        v0, n = tf.identity(v), int(tf.size(v))
+        g = []
+        for i in range(n):
+            e = tf.reshape(tf.one_hot(i, n), v.shape) * h
+            v.assign(v0 + e)
+            up = loss_fn()
+            v.assign(v0 - e)
+            g.append((up - loss_fn()) / (2 * h))
+        v.assign(v0)
+        out.append(tf.reshape(tf.stack(g), v.shape))
+    return out
+
+
+def scaled_gradients_stacked(loss_fn, variables, scale):  # one tensor, not the list
+    with tf.GradientTape() as tape:
+        scaled = loss_fn() * scale
+    return tf.stack([g / scale for g in tape.gradient(scaled, variables)])
+
+
+def train_step_train_on_batch(model, optimizer, x, y):  # Keras's own tape and update
+    if not getattr(model, "_compiled_here", False):
+        model.compile(optimizer=optimizer, loss="mse")
+        model._compiled_here = True
+    return tf.constant(model.train_on_batch(x, y), tf.float32)
+
+
+# ----------------------------------------------------------------------------- value answers
+# Right answers as the exercises ask for them (what a tape returned), and the same numbers by
+# other routes (typed, a formula, two calls or two tapes): right value, wrong technique.
+
+
+def tape_slope(f, x0):
+    """What `tape.gradient(f(x), x)` returns for a Variable x at x0."""
+    x = tf.Variable(x0)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    return tape.gradient(y, x)
+
+
+def grads_abc(watch=True):  # 02.1
+    x = tf.Variable(10.0)
+    a, b, c = tf.constant(1.0), tf.constant(-2.0), tf.constant(1.0)
+    with tf.GradientTape() as tape:
+        tape.watch([a, b, c])
+        y = a * x**2 + b * x + c
+    return tuple(tape.gradient(y, [a, b, c]))
+
+
+def grads_xz(calls=1):  # 02.3: one call with ZERO, or two calls on a persistent tape
+    x, z = tf.Variable(3.0), tf.constant(5.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(z)
+        y = x**2
+    zeros = tf.UnconnectedGradients.ZERO
+    if calls == 1:
+        return tuple(tape.gradient(y, [x, z], unconnected_gradients=zeros))
+    return tape.gradient(y, x), tape.gradient(y, z, unconnected_gradients=zeros)
+
+
+def grads_xz_zeros_by_hand():  # 02.3: dy/dx from the tape, a zero typed
+    return tape_slope(lambda x: x**2, 3.0), tf.zeros(())
+
+
+def third_derivative(tapes=3):  # 03.2: g = x⁴ at 1, or g‴ = 24x written by hand on one tape
+    x = tf.Variable(1.0)
+    if tapes == 4:  # g⁗ = 24 = g‴(1): one tape too many
+        with tf.GradientTape() as tape4:
+            d3 = third_derivative_at(x)
+        return tape4.gradient(d3, x)
+    if tapes == 1:
+        with tf.GradientTape() as tape:
+            y = 12.0 * x**2
+        return tape.gradient(y, x)
+    return third_derivative_at(x)
+
+
+def third_derivative_at(x):
+    with tf.GradientTape() as tape3:
+        with tf.GradientTape() as tape2:
+            with tf.GradientTape() as tape1:
+                g = x**4
+            d1 = tape1.gradient(g, x)
+        d2 = tape2.gradient(d1, x)
+    return tape3.gradient(d2, x)
+
+
+def linear_layer_grads():  # 04.1
+    W = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # noqa: N806
+    b = tf.Variable([1.0, -1.0])
+    x = tf.constant([[1.0, 0.0, -1.0]])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((x @ W + b) ** 2)
+    return tuple(tape.gradient(loss, [W, b]))
+
+
+def two_slopes(tapes=1):  # 04.2: one persistent tape, or one tape per question
+    x = tf.Variable(4.0)
+    if tapes == 2:
+        return tape_slope(lambda v: v**2, 4.0), tape_slope(lambda v: v**3, 4.0)
+    with tf.GradientTape(persistent=True) as tape:
+        square, cube = x**2, x**3
+    slopes = (tape.gradient(square, x), tape.gradient(cube, x))
+    del tape
+    return slopes
+
+
+def cube_slope_formula(n):  # 02.4: 3n² as a formula, no tape
+    return 3.0 * tf.cast(n, tf.float32) ** 2
+
+
+def second_derivative_float64(f, x0):  # 03.1: right, in float64
+    x = tf.Variable(x0, dtype=tf.float64)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
+def second_derivative_central(f, x0, h=1e-4):  # 03.1: a float64 central difference, no tape
+    x = tf.constant(x0, tf.float64)
+    return (f(x + h) - 2.0 * f(x) + f(x - h)) / h**2
+
+
+def descend_by_hand(momentum_too=False):
+    """07.1: the update written with the optimizer's learning rate; with `momentum_too`, the
+    step is also counted in optimizer.iterations, so only momentum tells it apart."""
+
+    @tf.function
+    def descend(x, optimizer, steps):
+        for _ in tf.range(steps):
+            with tf.GradientTape() as tape:
+                loss = (x - 3.0) ** 2
+            x.assign_sub(optimizer.learning_rate * tape.gradient(loss, x))
+            if momentum_too:
+                optimizer.iterations.assign_add(1)
+
+    return descend
+
+
+@tf.function
+def train_assign(epochs, f, var):  # 07.2: var.assign(var − lr·g), not assign_sub
+    for _ in tf.range(epochs):
+        with tf.GradientTape() as tape:
+            loss = f()
+        var.assign(var - 0.1 * tape.gradient(loss, var))
+    return f()
+
+
+@tf.function
+def steps_formula(learning_rate):  # 07.3: the count from a formula, no loop: |f′| = 2|1 − 2lr|ᵏ
+    factor = tf.abs(1.0 - 2.0 * learning_rate)
+    count = tf.math.ceil(tf.math.log(0.01 / 2.0) / tf.math.log(factor))
+    return tf.cast(tf.where(factor < 1.0, tf.minimum(count, 1000.0), 1000.0), tf.int32)

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import tensorflow as tf
 
@@ -12,12 +14,29 @@ import tensorflow as tf
 
 
 def grads_09_1(zeros: bool = True):
-    x = tf.Variable(2.0)
+    x = tf.Variable(3.0)  # the exercise cell: x = 3, so x² = 9 and 2x = 6 differ
     w = tf.Variable([1.0, -1.0])
     with tf.GradientTape() as tape:
         loss = x**2
     mode = tf.UnconnectedGradients.ZERO if zeros else tf.UnconnectedGradients.NONE
     return tuple(tape.gradient(loss, [x, w], unconnected_gradients=mode))
+
+
+def grads_09_1_zeros_by_hand():  # two routes: the tape for x, tf.zeros_like for w
+    x = tf.Variable(3.0)
+    w = tf.Variable([1.0, -1.0])
+    with tf.GradientTape() as tape:
+        loss = x**2
+    return tape.gradient(loss, x), tf.zeros_like(w)
+
+
+def grads_09_1_two_calls():  # two calls on a persistent tape, each asked for zeros
+    x = tf.Variable(3.0)
+    w = tf.Variable([1.0, -1.0])
+    zeros = tf.UnconnectedGradients.ZERO
+    with tf.GradientTape(persistent=True) as tape:
+        loss = x**2
+    return tape.gradient(loss, x), tape.gradient(loss, w, unconnected_gradients=zeros)
 
 
 # ----------------------------------------------------------------------------- 09.2
@@ -62,6 +81,20 @@ def target_numpy(q, t, theta):  # a NumPy number
     return target_ok(q, t, theta).numpy()
 
 
+def target_chain_rule_by_hand(q, t, theta):  # 2(q − t)·q′: the right number, no stop_gradient
+    with tf.GradientTape() as tape:
+        prediction = q(theta)
+    return 2.0 * (prediction - t(theta)) * tape.gradient(prediction, theta)
+
+
+def target_exits(q, t, theta):
+    sys.exit("giving up")
+
+
+def target_interrupted(q, t, theta):
+    raise KeyboardInterrupt
+
+
 # ----------------------------------------------------------------------------- 09.3
 
 
@@ -94,6 +127,33 @@ def ste_floor(x):  # floor, not round
     return x + tf.stop_gradient(tf.floor(x) - x)
 
 
+def ste_half_up(x):  # halves rounded up: 0.5 → 1 and 2.5 → 3, where tf.round gives 0 and 2
+    return x + tf.stop_gradient(tf.floor(x + 0.5) - x)
+
+
+def ste_half_away(x):  # halves rounded away from zero: −2.5 → −3
+    return x + tf.stop_gradient(tf.sign(x) * tf.floor(tf.abs(x) + 0.5) - x)
+
+
+@tf.custom_gradient
+def ste_printing(x):  # right, and chatty in its gradient: the check must hide it
+    def grad(upstream):
+        print("upstream", upstream)
+        tf.print("upstream", upstream)
+        return upstream
+
+    return tf.round(x), grad
+
+
+@tf.custom_gradient
+def ste_grad_forever(x):  # a gradient that never returns: runs in the check's tape.gradient
+    def grad(upstream):
+        while True:
+            pass
+
+    return tf.round(x), grad
+
+
 # ----------------------------------------------------------------------------- 09.4
 
 
@@ -108,7 +168,7 @@ def sqrt_ok(x):
     return y, grad
 
 
-def sqrt_double_where(x):  # no custom gradient, but safe: also right
+def sqrt_double_where(x):  # no custom gradient: the right numbers, not the technique asked for
     safe_x = tf.where(x > 0, x, 1.0)
     return tf.where(x > 0, tf.sqrt(safe_x), 0.0)
 
@@ -133,6 +193,20 @@ def sqrt_ignores_upstream(x):  # the derivative alone, not times the upstream gr
 def sqrt_single_where(x):  # 0.5 / √0 = inf, and inf · 0 = nan at x = 0
     y = tf.sqrt(x)
     return y, lambda upstream: upstream * tf.where(x > 0, 1.0, 0.0) * (0.5 / y)
+
+
+@tf.custom_gradient
+def sqrt_grad_forever(x):  # the value returns; the gradient loops for ever
+    def grad(upstream):
+        n = 0
+        while True:
+            n += 1
+
+    return tf.sqrt(x), grad
+
+
+def sqrt_wrapped(x):  # the custom gradient applied inside the learner's own function: right
+    return sqrt_ok(x)
 
 
 @tf.custom_gradient
@@ -172,11 +246,19 @@ def check_signed(f, x):  # the smallest signed difference, not the largest absol
     return float(np.min(theoretical[0] - numerical[0]) - 1.0)
 
 
+def check_reducing(reduce):  # the differences reduced some other way than the largest |d|
+    def gradient_check(f, x):
+        theoretical, numerical = tf.test.compute_gradient(f, [x], delta=1e-3)
+        return float(reduce(theoretical[0] - numerical[0]))
+
+    return gradient_check
+
+
 RIGHT = {
     "09.1": [grads_09_1(), list(grads_09_1())],
-    "09.2": [target_ok, target_ok_persistent],
-    "09.3": [ste_ok, ste_custom],
-    "09.4": [sqrt_ok, sqrt_double_where],
+    "09.2": [target_ok, target_ok_persistent, tf.function(target_ok)],
+    "09.3": [ste_ok, ste_custom, ste_printing],
+    "09.4": [sqrt_ok, sqrt_wrapped, tf.function(sqrt_ok)],
     "09.5": [check_with(1e-3), check_with(None), check_with(1e-2), check_by_hand],
 }
 
@@ -184,8 +266,16 @@ MISTAKES = {
     "09.1": [
         ("None for the unused variable", grads_09_1(zeros=False), "none"),
         ("only grad_x", grads_09_1()[:1], "length"),
-        ("zeros of the wrong shape", (tf.constant(4.0), tf.constant(0.0)), "shape"),
-        ("grad_x halved", (tf.constant(2.0), tf.zeros(2)), "value"),
+        ("zeros of the wrong shape", (tf.constant(6.0), tf.constant(0.0)), "shape"),
+        ("grad_x halved", (tf.constant(3.0), tf.zeros(2)), "value"),
+        ("the loss x² instead of its gradient", (tf.constant(9.0), tf.zeros(2)), "value"),
+        ("technique: typed by hand", (tf.constant(6.0), tf.zeros(2)), "technique_missing"),
+        (
+            "technique: two routes, tf.zeros_like(w)",
+            grads_09_1_zeros_by_hand(),
+            "technique_missing",
+        ),
+        ("technique: two calls", grads_09_1_two_calls(), "technique_count"),
     ],
     "09.2": [
         ("the target moves too", target_moves, "target_moves"),
@@ -193,6 +283,9 @@ MISTAKES = {
         ("the whole loss stopped", target_loss_stopped, "none"),
         ("the loss, not the gradient", target_loss_value, "value"),
         ("a NumPy number", target_numpy, "not_tensor"),
+        ("technique: the chain rule by hand", target_chain_rule_by_hand, "technique_missing"),
+        ("sys.exit()", target_exits, "exited"),
+        ("KeyboardInterrupt", target_interrupted, "exited"),
     ],
     "09.3": [
         ("round alone", ste_round_only, "none"),
@@ -200,6 +293,8 @@ MISTAKES = {
         ("x − x cancels the gradient", ste_x_cancels, "gradient"),
         ("x + round(x)", ste_no_minus, "value"),
         ("floor", ste_floor, "value"),
+        ("halves rounded up", ste_half_up, "value"),
+        ("halves rounded away from zero", ste_half_away, "value"),
     ],
     "09.4": [
         ("the tape's gradient: inf at 0", sqrt_plain, "gradient"),
@@ -207,6 +302,12 @@ MISTAKES = {
         ("upstream ignored", sqrt_ignores_upstream, "gradient"),
         ("inf times 0 in grad", sqrt_single_where, "gradient"),
         ("the value x", sqrt_wrong_value, "value"),
+        ("technique: the double where, no custom gradient", sqrt_double_where, "technique_missing"),
+        (
+            "technique: the double where in a tf.function",
+            tf.function(sqrt_double_where),
+            "technique_missing",
+        ),
     ],
     "09.5": [
         ("step 0.1: truncation", check_with(1e-1), "rejects_correct"),
@@ -214,5 +315,14 @@ MISTAKES = {
         ("step 1e-6", check_with(1e-6), "rejects_correct"),
         ("always 0", check_always_zero, "accepts_wrong"),
         ("signed, negative", check_signed, "value"),
+        ("the smallest |difference|", check_reducing(lambda d: np.min(np.abs(d))), "accepts_wrong"),
+        ("the mean |difference|", check_reducing(lambda d: np.mean(np.abs(d))), "not_largest"),
+        ("the largest signed difference", check_reducing(np.max), "not_largest"),
+        (
+            "the largest signed difference, other sign",
+            check_reducing(lambda d: np.max(-d)),
+            "not_largest",
+        ),
+        ("the sum of |differences|", check_reducing(lambda d: np.sum(np.abs(d))), "not_largest"),
     ],
 }

@@ -99,6 +99,30 @@ def test_descent_report_is_deterministic_text():
     assert "步长已经小于 x 附近相邻两个 float32 数之间间隔的一半。" in plateau
 
 
+def test_landing_exactly_on_the_minimum_is_not_called_rounding():
+    # lr = 0.25 halves the distance to x* = 1 each step; at step 25 x is exactly 1.
+    r = ex.descent_path(1, -2, 1, 0, 0.25, 100, "float32")
+    assert r.plateau_step == 25 and r.path[25] == 1.0 and r.path[24] != 1.0
+    text = " ".join(ex.descent_report(1, -2, 1, 0, 0.25, 100, "float32", "en").split())
+    assert "x reaches the minimum x* = 1 exactly at step 25 and stays there." in text
+    assert "spacing" not in text
+    zh = "".join(ex.descent_report(1, -2, 1, 0, 0.25, 100, "float64", "zh").split())
+    assert "正好到达最小值点x*=1，之后一直停在那里。" in zh and "间隔" not in zh
+    # Stopping short of x* keeps the rounding sentence (the sources' float32 run).
+    short = " ".join(ex.descent_report(1, -2, 1, 0, 0.01, 1000, "float32", "en").split())
+    assert "reaches the minimum" not in short and "half the spacing" in short
+
+
+def test_the_closed_form_line_says_float64_and_overflow():
+    lines = ex.descent_report(1, -2, 1, 0, 1.5, 2000, "float64", "en").splitlines()
+    assert lines[1] == "closed form (float64): overflows float64"
+    zh = ex.descent_report(1, -2, 1, 0, 1.5, 2000, "float64", "zh").splitlines()
+    assert zh[1] == "解析式（float64）：超出 float64 的范围"
+    assert ex.descent_report(1, -2, 1, 0, 0.01, 1000, "float32", "en").splitlines()[1] == (
+        "closed form (float64): 0.9999999983"
+    )
+
+
 def test_trace_counts_are_listed_with_the_languages_comma():
     ex.tangent_values(1, -2, 1, 0.5, dtype="float32")
     ex.tangent_values(1, -2, 1, 0.5, dtype="float64")
@@ -366,8 +390,9 @@ def test_an_explorer_is_built_from_any_model():
     model = _CountingModel()
     e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "zh")
     assert e.result == 2 and model.rendered == [2]
-    assert e.numbers.value == "2n = 2<br>&lt;tag&gt;"  # escaped, one line each
-    assert "尚未追踪" in e.status.value  # no compute core traced under "counting"
+    # escaped, one line each, no line break next to the "=" (no-break spaces)
+    assert e.numbers.value == "2n\u00a0=\u00a02<br>&lt;tag&gt;"
+    assert e.status.value == ""  # no verdict, and trace counts are not for the learner
     e.controls["n"].value = 6
     assert e.result == 12 and bytes(e.image.value).endswith(b"12")
     assert "too big" in e.status.value and "#cf222e" in e.status.value
@@ -413,6 +438,84 @@ def test_still_lines_wrap_at_spaces_and_between_chinese_characters():
         "乘以一个倍数",
     ]
     assert all(fits(p) for p in wrap("甲乙丙丁戊己庚辛壬癸子丑寅卯", fits))
+
+
+def test_still_and_panel_lines_break_neither_formulas_nor_numbers():
+    from autodiff_course.explorers.formatting import glued, html_lines
+    from autodiff_course.explorers.still import wrap
+
+    nb = "\u00a0"
+    assert glued("tape.gradient = −55") == f"tape.gradient{nb}={nb}−55"
+    assert glued("|1 − 2a·lr| < 1") == f"|1{nb}−{nb}2a·lr|{nb}<{nb}1"
+    assert glued("lr > 0.401 时发散") == f"lr{nb}>{nb}0.401 时发散"
+    assert glued("77.9 ms, 3 steps, 2 倍") == f"77.9{nb}ms, 3 steps, 2{nb}倍"
+    assert glued("goes to (−3, 8.98).") == f"goes to (−3,{nb}8.98)."
+    assert glued("exact arithmetic: −1.07e+301") == "exact arithmetic: −1.07e+301"  # a sign
+    assert html_lines(["a < b", "c"]) == f"a{nb}&lt;{nb}b<br>c"
+    assert html_lines(["lr < 2/λmax"]) == f"lr{nb}&lt;{nb}2/\u2060λmax"  # no break after "/"
+    assert glued("lr < 2/λmax") == f"lr{nb}<{nb}2/λmax"  # stills: no word joiner
+    # a still breaks at ordinary spaces only
+
+    def fits(piece):
+        return len(piece) <= 22
+
+    assert wrap(glued("so tape.gradient = −55 here"), fits) == [
+        f"so tape.gradient{nb}={nb}−55",
+        "here",
+    ]
+
+
+def test_dark_theme_colours_are_readable():
+    """WCAG AA: every status colour at least 4.5:1 against white, its dark twin against
+    JupyterLab's dark output background (#111111), and the same for the selected toggle."""
+    from autodiff_course.explorers import base
+
+    def luminance(colour):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    def contrast(a, b):
+        high, low = sorted((luminance(a), luminance(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    colours = {*base.STATUS_COLOURS.values(), base.GREY, base.TEXT_COLOUR}
+    assert colours <= set(base.DARK_TWINS), "a status colour without a dark twin"
+    for light in colours:
+        assert contrast(light, "#ffffff") >= 4.5, light
+        assert contrast(base.DARK_TWINS[light], "#111111") >= 4.5, light
+    for text, background in base.ACTIVE_TOGGLE.values():
+        assert contrast(text, background) >= 4.5
+    css = base.explorer_css()
+    assert all(f"color:{dark}!important" in css for dark in base.DARK_TWINS.values())
+    e = ex.descent_explorer("en")
+    e.controls["learning_rate"].value = 1.5
+    assert "class='autodiff-tone-cf222e'" in e.status.value  # red: its twin in a dark theme
+
+
+EXPLORERS = {
+    "tangent": lambda: ex.tangent_explorer("zh", show_curvature=True),
+    "descent": lambda: ex.descent_explorer("zh"),
+    "hessian": lambda: ex.hessian_explorer("zh"),
+    "kink": lambda: ex.kink_explorer("zh"),
+    "modes": lambda: ex.modes_explorer(None, "zh"),
+    "tape": lambda: ex.tape_explorer("zh"),
+    "fit": lambda: ex.fit_explorer("zh"),
+}
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_figures_fit_a_narrow_window_with_legible_text(name):
+    """At most 640 pixels wide, so that a 1024-pixel window with JupyterLab's file browser open
+    (592 for the output) shows the figure at 92 % or more, and no text under 11 pixels: at least
+    10 on the screen. The browser test measures it at 1280 and 1920 pixels."""
+    from autodiff_course.explorers.base import png_width
+
+    e = EXPLORERS[name]()
+    assert png_width(e.image.value) <= 640
+    assert canvas.smallest_text_px(e.model) >= 11.0
+    assert e._right.layout.flex == f"0 1 {png_width(e.image.value)}px"  # never blown up
+    assert e.image.layout.max_width == "100%" and e.image.layout.margin == "0"
 
 
 def test_widget_view_of_an_ipywidgets_7_widget():

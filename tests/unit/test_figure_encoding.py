@@ -31,6 +31,8 @@ def agg_canvas(model):
 
 def drawn_and_shown(explorer) -> tuple[np.ndarray, np.ndarray]:
     """The RGB pixels Agg drew for the current values, and those the PNG decodes to."""
+    if isinstance(explorer.model, ex.ModesModel):  # figures drawn ahead: draw this one again
+        explorer.model._figure.update(explorer.result, None)
     drawn = np.asarray(agg_canvas(explorer.model).buffer_rgba())[..., :3].astype(int)
     shown = np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB")).astype(int)
     return drawn, shown

@@ -87,7 +87,7 @@ def test_boundary_is_oscillates_forever():
 
 
 def test_small_batch_can_diverge_below_the_full_batch_limit():
-    """Batches of 1 point are steeper than the whole data: lr = 0.39 < 2/λmax diverges."""
+    """Batches of 1 point curve more sharply than the whole data: lr = 0.39 < 2/λmax diverges."""
     r = ex.fit_path(0.39, 300, 1)
     assert 0.39 < fit.problem().edge and r.status.kind == "diverges"
     assert "batches of size 1" in r.status.message and "noisy" not in r.status.message

@@ -129,9 +129,9 @@ def test_report_is_deterministic_text():
     assert "gradient, tape: (5, 6)" in text and "Hessian, tape: [[2, 1], [1, 4]]" in text
     assert "one Newton step → (0, 0)" in text
     zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 2.0, 1.0, lang="zh")
-    assert "牛顿法一步：无" in zh and "黑塞矩阵是奇异的" in zh
+    assert "牛顿法一步：不唯一" in zh and "黑塞矩阵是奇异的" in zh
     bowl_zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 1.0, 2.0, lang="zh")
-    assert "从任何一点出发都一步落到那里，本次落在 (0, 0)。" in bowl_zh
+    assert "从任何一点出发都一步落到那里，这里落在 (0, 0)。" in bowl_zh
 
 
 def test_unknown_function_or_dtype_is_a_clear_error():
@@ -173,3 +173,38 @@ def test_an_update_is_fast():
         model.render(model.compute(**values))
         times.append(time.perf_counter() - start)
     assert math.isfinite(np.median(times)) and np.median(times) < 0.2, times
+
+
+@pytest.mark.parametrize("x, y", [(3.0, 3.0), (-3.0, -3.0), (3.0, -3.0), (-3.0, 3.0)])
+def test_at_the_sliders_corners_arrow_and_eigen_directions_stay_on_the_chart(x, y):
+    assert hessian.POINT == (-3.0, 3.0) and hessian.VIEW[1] - hessian.POINT[1] >= 1.0
+    figure = hessian.HessianFigure("en")
+    figure.update(ex.hessian_values("bowl", x, y))
+    lo, hi = hessian.VIEW
+    for line in (figure.arrow, figure.head, figure.up_a, figure.up_b):
+        xs, ys = line.get_data()
+        assert len(xs) and all(lo < v < hi for v in [*xs, *ys])
+    # the legend sits right of the chart: it hides no point
+    renderer = figure.canvas.get_renderer()
+    legend = figure.axes[0].get_legend().get_window_extent(renderer)
+    assert legend.x0 > figure.axes[0].get_window_extent(renderer).x1
+
+
+def test_a_newton_step_off_the_chart_ends_on_its_frame_with_its_point():
+    figure = hessian.HessianFigure("en")
+    v = ex.hessian_values("rosenbrock", -3.0, 0.0)  # Newton goes to about (−3.0, 8.99)
+    figure.update(v)
+    xs, ys = figure.newton_line.get_data()
+    assert ys[-1] == pytest.approx(hessian.VIEW[1]) and len(figure.newton_head.get_data()[0]) == 3
+    assert figure.newton_label.get_text() == "(−2.99778, 8.98667)"
+    assert not figure.newton_point.get_data()[0]  # no cross off the chart
+    figure.update(ex.hessian_values("bowl", 2.0, 1.0))  # Newton lands at (0, 0): on the chart
+    assert figure.newton_label.get_text() == "" and list(figure.newton_point.get_data()[0]) == [0]
+
+
+def test_rosenbrock_contours_are_smooth_lines_along_the_valley():
+    """Drawn from a fine grid in log10: no broken fragments where the valley is narrow."""
+    v = ex.hessian_values("rosenbrock", 1.0, 1.0)
+    grid, values = hessian.contour_grid(v)
+    assert len(grid) >= 321 and np.all(np.isfinite(values))
+    assert grid[1] - grid[0] <= 0.025  # f < 0.25 is 0.05 wide across the valley: 4 cells

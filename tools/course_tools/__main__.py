@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 import course_tools
 
-COMMANDS = ("sync", "record", "exercises", "readme", "verify", "slides", "bench", "release")
-# Commands with options of their own.
-OWN_OPTIONS = ("slides", "bench", "bench-browser", "bench-memory", "colab-constraints")
+# Commands that parse options of their own (`python -m course_tools bench --help`): their module.
+OWN_OPTIONS = {
+    "slides": "slides",
+    "bench": "bench",
+    "bench-browser": "bench_browser",
+    "bench-memory": "memory",
+    "colab-constraints": "colab",
+}
+COMMANDS = (
+    "prepare",
+    "test-nb",
+    "sync",
+    "record",
+    "exercises",
+    "readme",
+    "verify",
+    "release",
+    *OWN_OPTIONS,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in OWN_OPTIONS:
-        if argv[0] == "slides":
-            from course_tools.slides import main as command
-        elif argv[0] == "bench":
-            from course_tools.bench import main as command
-        elif argv[0] == "bench-browser":
-            from course_tools.bench_browser import main as command
-        elif argv[0] == "bench-memory":
-            from course_tools.memory import main as command
-        else:
-            from course_tools.colab import main as command
-        return command(argv[1:])
+        return importlib.import_module(f"course_tools.{OWN_OPTIONS[argv[0]]}").main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m course_tools",
         description=course_tools.__doc__.splitlines()[0],
@@ -33,8 +40,22 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("command", choices=COMMANDS)
-    parser.add_argument("args", nargs="*", help="notebooks or folders (sync, record); VERSION")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "args", nargs="*", help="notebooks or folders (sync, record, test-nb); VERSION (release)"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="record: renew the outputs of excused cells too"
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="test-nb: notebooks run at once")
+    args = parser.parse_intermixed_args(argv)  # `record --fresh PATH ...`: options anywhere
+    if args.command == "prepare":
+        from course_tools.prepare import prepare
+
+        return prepare()
+    if args.command == "test-nb":
+        from course_tools.prepare import test_notebooks
+
+        return test_notebooks(args.args, jobs=args.jobs)
     if args.command == "sync":
         from course_tools.notebooks import sync
         from course_tools.repo import select
@@ -44,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         from course_tools.notebooks import record
         from course_tools.repo import select
 
-        record(select(args.args))
+        record(select(args.args), fresh=args.fresh)
     elif args.command == "exercises":
         from course_tools.exercises import exercises
 

@@ -2,7 +2,9 @@
 
 For each explorer a small notebook is written into a temporary directory, served by a
 throw-away JupyterLab and run in headless Chromium. The explorer's first numeric slider is moved
-with the keyboard (ArrowRight and ArrowLeft in turn), one move at a time, and the page measures
+with the keyboard (ArrowRight and ArrowLeft in turn, so between two values; with --walk, on
+across its range and back, so most moves reach a value not seen before, as a learner's drag
+does), one move at a time, and the page measures
 the time from the key press to the new `src` of the figure's <img> (performance.now() and a
 MutationObserver). The same notebook shows the echo floor: an ipywidgets FloatSlider whose
 observer swaps precomputed PNG bytes (the explorer's own figures at the values the benchmark
@@ -11,6 +13,7 @@ server: the key press, the comm round trip, the PNG's transfer and the <img> upd
 explorer and of the floor alternate, so both see the same noise.
 
     python -m course_tools bench-browser [--moves 40] [--warmup 5] [--explorers tangent,fit]
+                                         [--walk]
 
 A measurement, not a test: it exits 0 when a target is missed and prints a line per miss.
 """
@@ -44,37 +47,54 @@ EXPLORERS = {
 SETUP_CELL = 'from autodiff_course.environment import setup_notebook\nsetup_notebook("en")'
 
 
-def key_sequence(value, lo, hi, step, count):
-    """(key, slider value after it) for `count` moves, ArrowRight and ArrowLeft in turn.
+def key_sequence(value, lo, hi, step, count, walk=False):
+    """(key, slider value after it) for `count` moves.
 
-    Starts with ArrowLeft when one step right would leave the range, so every value stays in
-    [lo, hi]; only two values are visited: the start and its neighbour.
+    Without `walk`: ArrowRight and ArrowLeft in turn, starting with ArrowLeft when one step
+    right would leave the range; only two values are visited, the start and its neighbour.
+    With `walk`: on in one direction (right first, if it can) and back at either end.
+    Every value stays in [lo, hi].
     """
-    if value + step <= hi + 1e-9 * abs(step):
-        first, neighbour = ("ArrowRight", "ArrowLeft"), round(value + step, 10)
-    elif value - step >= lo - 1e-9 * abs(step):
-        first, neighbour = ("ArrowLeft", "ArrowRight"), round(value - step, 10)
-    else:
+    slack = 1e-9 * abs(step)
+    if value + step > hi + slack and value - step < lo - slack:
         raise ValueError(f"a slider from {lo} to {hi} in steps of {step} cannot move")
-    return [(first[i % 2], neighbour if i % 2 == 0 else value) for i in range(count)]
+    keys, direction = [], 1 if value + step <= hi + slack else -1
+    for i in range(count):
+        if not walk and i > 0:
+            direction = -direction
+        elif not lo - slack <= value + direction * step <= hi + slack:
+            direction = -direction  # the walk turns at an end
+        value = round(value + direction * step, 10)
+        keys.append(("ArrowRight" if direction > 0 else "ArrowLeft", value))
+    return keys
 
 
-# The floor: same slider range, the explorer's own PNGs at the two values the keys visit.
+# The floor: same slider range, the explorer's own PNGs at the values the keys visit.
 FLOOR_CELL = """
+import math
+
 import ipywidgets as w
 from IPython.display import display
 
 probe = {constructor}  # not shown: it only renders the figures the floor swaps in
 control = probe.controls[{slider!r}]
 options = list(getattr(control, "options", []))
+log_base = getattr(control, "base", None)  # a log slider: the keys move its exponent
 if options:  # a selection slider: the keys move along its options
     start, lo, hi, step = options.index(control.value), 0, len(options) - 1, 1
+elif log_base:
+    start, lo, hi, step = math.log(control.value, log_base), control.min, control.max, control.step
 else:
     start, lo, hi, step = control.value, control.min, control.max, control.step
+moves = key_sequence(start, lo, hi, step, {moves}, {walk})
 pngs = {{}}
-for value in [start] + [v for _, v in key_sequence(start, lo, hi, step, 1)]:
-    control.value = options[int(value)] if options else value
-    pngs[value] = probe.image.value
+for value in [start] + [v for _, v in moves]:
+    if value not in pngs:
+        if options:
+            control.value = options[int(value)]
+        else:
+            control.value = log_base**value if log_base else value
+        pngs[value] = probe.image.value
 floor_slider = w.FloatSlider(value=start, min=lo, max=hi, step=step, description="floor",
                              continuous_update=True)
 floor_image = w.Image(value=pngs[start], format="png", layout=w.Layout(max_width="100%"))
@@ -91,11 +111,13 @@ floor = w.VBox([floor_slider, figure])
 floor.add_class("autodiff-floor")
 display(floor)
 print({{len(v) for v in pngs.values()}}, "bytes per PNG")
+print("keys:", " ".join(key for key, _ in moves))  # the page presses these, on both sliders
 """
 
 
-def notebook_cells(name: str) -> list[str]:
-    """The benchmark notebook of one explorer: setup, the explorer, the echo floor."""
+def notebook_cells(name: str, moves: int = 1, walk: bool = False) -> list[str]:
+    """The benchmark notebook of one explorer: setup, the explorer, the echo floor (with the
+    explorer's figures at every value that `moves` key presses visit)."""
     from course_tools.bench import synthetic_modes_grid
 
     _chapter, constructor, slider = EXPLORERS[name]
@@ -105,7 +127,7 @@ def notebook_cells(name: str) -> list[str]:
         explorer += "\n\ngrid = synthetic_modes_grid()\n"
     explorer += f"explorer = {constructor}\nexplorer"
     floor = inspect.getsource(key_sequence) + FLOOR_CELL.format(
-        constructor=constructor, slider=slider
+        constructor=constructor, slider=slider, moves=moves, walk=walk
     )
     return [SETUP_CELL, explorer, floor]
 
@@ -238,31 +260,31 @@ def move(page, root: str, key: str) -> float:
     return ms
 
 
-def start_key(page, root: str) -> str:
-    """ArrowLeft when the slider starts at its maximum, as `key_sequence` decides in the kernel."""
-    handle = page.locator(f"{root} .widget-slider .noUi-handle").first
-    now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
-    return "ArrowLeft" if now >= top else "ArrowRight"
+def printed_keys(page) -> list[str]:
+    """The keys the floor cell printed: `key_sequence` in the kernel, for both sliders."""
+    for text in page.locator(".jp-OutputArea-output").all_inner_texts():
+        for line in text.splitlines():
+            if line.startswith("keys: "):
+                return line.split()[1:]
+    raise RuntimeError("the floor cell printed no keys")
 
 
-def bench_explorer(lab, chromium, name: str, moves: int, warmup: int) -> Row:
+def bench_explorer(lab, chromium, name: str, moves: int, warmup: int, walk: bool = False) -> Row:
     from course_tools.lab_browser import error_outputs, run_notebook
 
     notebook = f"bench_{name}.ipynb"
-    write_notebook(lab.root / notebook, notebook_cells(name))
+    write_notebook(lab.root / notebook, notebook_cells(name, warmup + moves, walk))
     page = run_notebook(lab, chromium, notebook, wait_for=".autodiff-floor")
     try:
         errors = error_outputs(page)
         if errors:
             raise RuntimeError(f"the notebook printed an error: {errors[0][-500:]}")
         roots = (".autodiff-explorer", ".autodiff-floor")
-        keys = {root: start_key(page, root) for root in roots}
-        other = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+        keys = printed_keys(page)  # both sliders start at the same value, in the same range
         times = {root: [] for root in roots}
         for i in range(warmup + moves):
             for root in roots:  # explorer, then floor: the same noise for both
-                ms = move(page, root, keys[root])
-                keys[root] = other[keys[root]]
+                ms = move(page, root, keys[i])
                 if i >= warmup:
                     times[root].append(ms)
         return summarise(name, times[roots[0]], times[roots[1]])
@@ -279,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5, help="moves before measuring")
     parser.add_argument(
         "--explorers", default=",".join(EXPLORERS), help="comma-separated: " + ",".join(EXPLORERS)
+    )
+    parser.add_argument(
+        "--walk", action="store_true", help="walk across each slider's range, not two values"
     )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.explorers.split(",") if n.strip()]
@@ -312,11 +337,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"Chromium {chromium.version} · JupyterLab {version('jupyterlab')} · "
                     f"{os.cpu_count()} CPU cores · {args.moves} moves per explorer after "
-                    f"{args.warmup} warm-up moves"
+                    f"{args.warmup} warm-up moves" + (", walking" if args.walk else "")
                 )
                 for name in names:
                     try:
-                        rows.append(bench_explorer(lab, chromium, name, args.moves, args.warmup))
+                        rows.append(
+                            bench_explorer(lab, chromium, name, args.moves, args.warmup, args.walk)
+                        )
                         print(f"  {name}: done", flush=True)
                     except (RuntimeError, AssertionError) as err:
                         failures.append(f"{name}: not measured: {err}")

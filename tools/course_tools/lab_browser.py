@@ -2,7 +2,8 @@
 
 `Lab(tmp, root)` starts a throw-away JupyterLab on a free port with a token, serving `root`, with
 its own settings, runtime and workspaces under `tmp`; `run_notebook` opens a notebook in a page,
-runs all its cells and waits until every cell has run. Playwright is imported by the callers
+runs all its cells and waits until every cell has run; `save_notebook` saves it, and
+`open_notebook` opens one without running it. Playwright is imported by the callers
 (`browser.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)`): it cannot download a browser
 here, so Debian's /usr/bin/chromium is used (CHROMIUM=/path overrides).
 """
@@ -178,14 +179,8 @@ def run_all_cells(page) -> None:
     page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
 
 
-def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 600.0,
-                 wait_for: str = ".autodiff-explorer"):  # fmt: skip
-    """Open a notebook, run all its cells and wait until every cell has run and `wait_for` is
-    on the page; returns the page.
-
-    The limits are generous because CI machines can be several times slower than a laptop; a
-    healthy run of chapter 06 takes about 30 s here.
-    """
+def open_notebook(lab: Lab, chromium, notebook: str):
+    """Open a notebook in a new page and wait until its kernel is idle; returns the page."""
     page = chromium.new_page(viewport=VIEWPORT)
     page.goto(lab.url(notebook))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
@@ -194,6 +189,32 @@ def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 600.0,
     if page.locator(".jp-Dialog").count():
         fail(page, lab, notebook, "a dialog (kernel picker?) opened")
     wait_for_idle_kernel(page, lab, notebook, 180.0)
+    return page
+
+
+def save_notebook(page, lab: Lab, notebook: str, timeout_s: float = 30.0) -> None:
+    """Save the open notebook (Ctrl+S in command mode) and wait until the file has changed."""
+    path = lab.root / notebook
+    before = path.stat().st_mtime_ns
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + timeout_s
+    while path.stat().st_mtime_ns == before:
+        if time.monotonic() > deadline:
+            fail(page, lab, notebook, f"not saved after {timeout_s:.0f} s")
+        time.sleep(0.25)
+
+
+def run_notebook(lab: Lab, chromium, notebook: str, timeout_s: float = 600.0,
+                 wait_for: str = ".autodiff-explorer"):  # fmt: skip
+    """Open a notebook, run all its cells and wait until every cell has run and `wait_for` is
+    on the page; returns the page.
+
+    The limits are generous because CI machines can be several times slower than a laptop; a
+    healthy run of chapter 06 takes about 30 s here.
+    """
+    page = open_notebook(lab, chromium, notebook)
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
     recorded = prompts.all_inner_texts()  # the saved execution counts, [1]: ... [26]:
     for _attempt in range(3):

@@ -1,4 +1,4 @@
-"""The lockfiles requirements/{dev,learner}.txt against pyproject.toml's dependency groups.
+"""The lockfiles requirements/{dev,learner,site}.txt against pyproject.toml's dependency groups.
 
 `make lock` writes them (uv pip compile, hashes, one universal file per group); this module
 only reads them, so that `verify` notices a pin changed in pyproject.toml without a new lock, and
@@ -13,7 +13,11 @@ import tomllib
 from . import repo
 from .readme import locked_versions, normalize
 
-LOCKS = {"test": "requirements/dev.txt", "learner": "requirements/learner.txt"}
+LOCKS = {
+    "test": "requirements/dev.txt",
+    "learner": "requirements/learner.txt",
+    "site": "requirements/site.txt",  # the website's own venv (make site)
+}
 NOT_FOR_LEARNERS = ("pytest", "ruff", "playwright", "nbval", "uv")
 _EXACT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)$")
 
@@ -47,7 +51,7 @@ def stale_locks() -> list[str]:
                     f"{path}: {name} is {have or 'missing'}, pyproject.toml pins {version} "
                     "(run `make lock`)"
                 )
-    if len(locked) == 2:
+    if {"learner", "test"} <= locked.keys():
         for name, version in locked["learner"].items():
             if locked["test"].get(name, version) != version:
                 problems.append(f"{LOCKS['learner']}: {name} {version} differs from the dev lock")

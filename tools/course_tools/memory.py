@@ -84,14 +84,13 @@ def peak_memory(path, timings: list | None = None) -> tuple[int, int, int]:
 
     Cells that ran longer than 3 s are appended to `timings` when it is given."""
     import nbformat
-    from nbclient import NotebookClient
+
+    from course_tools.notebooks import execute
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(SAMPLER_CELL))
     nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
-                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
-    client.execute()
+    execute(nb, path.parent, record_timing=True)
     if timings is not None:
         timings.extend(slowest_cells(nb))
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")

@@ -11,9 +11,13 @@ prints the expected answer, never raises, and prints the same text every time fo
 answer, so recorded notebook outputs stay comparable.
 
 Each chapter's exercises (answer spec, hints, trials that call learner functions) live in one
-module, chNN.py; adding an exercise touches that file only. The judging is in engine.py,
-running learner code (time bound, hidden output) in guard.py, the verdict sentences in
-messages.py; the worked answers are in solutions/.
+module, chNN.py. An exercise also needs its cells in solutions/{en,zh}/NN_*.md, rows in the
+tables of tests/unit/test_checks.py (right answers, and four or more wrong ones), and a new
+chapter module its name in the imports and the loop below; docs/authoring.md has the checklist,
+and a new kind of mistake takes its sentence in messages.py. The judging is in engine.py,
+running learner code (time bound, hidden output) in guard.py, how an answer was computed (the
+TensorFlow entry points used, the tensors a tape returned) in technique.py, the verdict
+sentences in messages.py; the worked answers are in solutions/.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from autodiff_course.checks import (
     ch10,
     ch11,
     ch12,
+    technique,
 )
 from autodiff_course.checks.engine import (
     CORRECT,
@@ -52,6 +57,8 @@ __all__ = [
     "UNKNOWN_LANGUAGE", "WRONG", "Verdict", "check", "evaluate",
 ]  # fmt: skip
 
+technique.remember_tape_results()  # before the learner's first cell: `FromTape` asks it
+
 EXERCISES: dict[str, Exercise] = {}
 for _chapter in (ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11, ch12):
     EXERCISES.update(_chapter.EXERCISES)
@@ -66,6 +73,7 @@ def check(exercise: str, answer: Any = ..., lang: str = "en") -> None:
     """Print whether `answer` solves `exercise` ("01.1", ...), in English or Chinese ("zh")."""
     try:
         message = evaluate(exercise, answer, lang).message
-    except BaseException as err:  # evaluate catches everything; a KeyboardInterrupt included
-        message = f"⚠ {exercise}: {type(err).__name__}"
+    except BaseException as err:  # evaluate catches the learner's; this is a Ctrl-C in the check
+        local = lang if lang in ("en", "zh") else "en"
+        message = MESSAGES["interrupted"][local].format(id=exercise, name=type(err).__name__)
     print(message)

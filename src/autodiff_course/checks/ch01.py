@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
-from autodiff_course.checks.engine import Exercise, NumberAnswer, TensorAnswer, TupleAnswer, scalar
+from autodiff_course.checks.engine import (
+    Exercise,
+    NumberAnswer,
+    TensorAnswer,
+    TupleAnswer,
+    Wrong,
+    scalar,
+)
+from autodiff_course.checks.technique import FromTape
 from autodiff_course.i18n import strings
 from autodiff_course.quadratic import quadratic_slope
+
+
+@dataclass
+class _Number(NumberAnswer):
+    """01.3's numbers: a tensor or array of shape (1,) is named by its shape, not its type."""
+
+    def judge(self, answer: Any) -> None:
+        shape = getattr(answer, "shape", ())
+        if not isinstance(answer, str) and tuple(shape) != ():
+            raise Wrong("shape", got=tuple(shape), want=())
+        super().judge(answer)
+
 
 HINTS = strings(
     __name__,
@@ -29,6 +51,17 @@ HINTS = strings(
             "(x₀, f(x₀)), which gives k.",
             "zh": "斜率 m 由磁带给出；切线经过点 (x₀, f(x₀))，由此可以求出 k。",
         },
+        "01.1.why": {
+            "en": "store what `tape.gradient(y, x)` returns, not a number typed or worked out "
+            "another way.",
+            "zh": "请保存 `tape.gradient(y, x)` 返回的张量，而不是手动输入或用别的办法算出的数。",
+        },
+        "01.4.why": {
+            "en": "store what `tape.gradient(h, x)` returns; the point is that the tape "
+            "differentiates `tf.exp` for you.",
+            "zh": "请保存 `tape.gradient(h, x)` 返回的张量；本题的要点是让磁带替你对 "
+            "`tf.exp` 求导。",
+        },
         "01.4": {
             "en": "Write h with `tf.exp` on the Variable; the tape differentiates any TensorFlow "
             "operation, not just polynomials.",
@@ -42,14 +75,18 @@ HINTS = strings(
 X_01_1 = 4.0
 
 EXERCISES = {
-    "01.1": Exercise(scalar(lambda: quadratic_slope(X_01_1)), {"": HINTS["01.1"]}),
+    "01.1": Exercise(
+        FromTape(scalar(lambda: quadratic_slope(X_01_1)), HINTS["01.1.why"]), {"": HINTS["01.1"]}
+    ),
     "01.2": Exercise(
         TensorAnswer(lambda: [quadratic_slope(x) for x in (-1.0, 0.0, 0.5, 2.0)], shape=(4,)),
         {"": HINTS["01.2"]},
     ),
     "01.3": Exercise(
-        TupleAnswer([NumberAnswer(lambda: quadratic_slope(2.0)), NumberAnswer(lambda: -3.0)]),
+        TupleAnswer([_Number(lambda: quadratic_slope(2.0)), _Number(lambda: -3.0)]),
         {"": HINTS["01.3"]},
     ),
-    "01.4": Exercise(scalar(lambda: -math.exp(-0.5)), {"": HINTS["01.4"]}),
+    "01.4": Exercise(
+        FromTape(scalar(lambda: -math.exp(-0.5)), HINTS["01.4.why"]), {"": HINTS["01.4"]}
+    ),
 }

@@ -6,7 +6,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from autodiff_course.checks.engine import Exercise, FunctionAnswer, judge_call, scalar
+from autodiff_course.checks import technique
+from autodiff_course.checks.engine import Exercise, FunctionAnswer, Wrong, judge_call, scalar
+from autodiff_course.checks.messages import MESSAGES
+from autodiff_course.checks.technique import FromTape
 from autodiff_course.i18n import strings
 
 HINTS = strings(
@@ -36,6 +39,16 @@ HINTS = strings(
             "pair of nested tapes.",
             "zh": "牛顿法的一步是 x₁ = x₀ − g′(x₀) / g″(x₀)；用一对嵌套的磁带同时得到两个导数。",
         },
+        "03.1.why": {
+            "en": "return the outer tape's gradient of the inner tape's gradient; a finite "
+            "difference or a formula skips the tapes.",
+            "zh": "请返回外层磁带对内层磁带所求梯度再求的梯度；有限差分或公式都跳过了磁带。",
+        },
+        "03.2.why": {
+            "en": "store what the outermost of three nested tapes returns, each tape "
+            "differentiating the result of the one inside it.",
+            "zh": "请保存三盘嵌套磁带中最外层那一盘返回的张量，每一盘都对里面那一盘的结果求导。",
+        },
     },
 )
 
@@ -51,8 +64,31 @@ def _trial_second_derivative(run: Callable[..., Any], fn: Callable) -> None:
     """03.1: second_derivative(f, x0) -> f″(x0) with nested tapes, for functions of the check's."""
     import tensorflow as tf
 
-    for shown, f, x0, want in _SECOND:
-        judge_call(scalar(want), shown, run(f or tf.sin, x0))
+    results = []
+    for shown, f, x0, want in _SECOND:  # float32 or float64: the prompt says "a tensor"
+        result = run(f or tf.sin, x0)
+        judge_call(scalar(want, ("float32", "float64")), shown, result)
+        results.append(result)
+    if hasattr(fn, "get_concrete_function"):  # a tf.function: its outputs are new tensors
+        nested = technique.graph_uses_tape(fn, tf.sin, 1.0, order=2)
+    else:
+        found = [technique.tape_result(result) for result in results]
+        nested = all(f is not None and f.order >= 2 for f in found)
+    if not nested:
+        api = {lang: text.format(n=2) for lang, text in MESSAGES["nested_tapes"].items()}
+        raise Wrong("technique_missing", api=api, why=HINTS["03.1.why"])
+
+
+class ExactlyFromTape(FromTape):
+    """03.2: exactly `order` nested tapes; g = x⁴ has g⁗ = 24 = g‴(1), so four tapes are wrong."""
+
+    def judge(self, answer: Any) -> None:
+        super().judge(answer)
+        if technique.tape_result(answer).order != self.order:
+            api = {
+                lang: text.format(n=self.order) for lang, text in MESSAGES["nested_tapes"].items()
+            }
+            raise Wrong("technique_missing", api=api, why=self.why)
 
 
 EXERCISES = {
@@ -60,6 +96,8 @@ EXERCISES = {
         FunctionAnswer(_trial_second_derivative),
         {"": HINTS["03.1"], "none": HINTS["03.1.none"]},
     ),
-    "03.2": Exercise(scalar(24.0), {"": HINTS["03.2"]}),
+    "03.2": Exercise(
+        ExactlyFromTape(scalar(24.0), HINTS["03.2.why"], order=3), {"": HINTS["03.2"]}
+    ),
     "03.3": Exercise(scalar(1.0 - 1.0 / 12.0), {"": HINTS["03.3"]}),
 }

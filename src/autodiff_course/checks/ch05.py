@@ -8,7 +8,7 @@ from typing import Any
 from autodiff_course.checks.engine import (
     Exercise,
     FunctionAnswer,
-    NumberAnswer,
+    IntAnswer,
     TupleAnswer,
     Wrong,
     judge_call,
@@ -39,7 +39,7 @@ HINTS = strings(
             "a `tf.function` runs only while it traces. Each new Python number means a new "
             "trace.",
             "zh": "用一个在函数体里递增的 Python 计数器来数：`tf.function` 中的 Python 代码只在"
-            "追踪时运行。每个新的 Python 数都会引起一次新的追踪。",
+            "追踪时运行。每个新的 Python 数字都会引起一次新的追踪。",
         },
         "05.3": {
             "en": "Pass `input_signature=[tf.TensorSpec(shape=[], dtype=tf.float32)]` to "
@@ -87,7 +87,7 @@ EXERCISES = {
         FunctionAnswer(_trial_get_gradient, graph=True),
         {"": HINTS["05.1"], "none": HINTS["05.1.none"]},
     ),
-    "05.2": Exercise(NumberAnswer(lambda: 4, integer=True), {"": HINTS["05.2"]}),
+    "05.2": Exercise(IntAnswer(lambda: 4), {"": HINTS["05.2"]}),
     "05.3": Exercise(
         FunctionAnswer(_trial_slope_signature, graph=True),
         {"": HINTS["05.3"], "none": MESSAGES["hint_unwatched"]},

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autodiff_course.checks.engine import Exercise, FunctionAnswer, NumberAnswer, judge_call, scalar
+from autodiff_course.checks.engine import (
+    Exercise,
+    FunctionAnswer,
+    NumberAnswer,
+    Wrong,
+    judge_call,
+    scalar,
+)
 from autodiff_course.i18n import strings
 from autodiff_course.quadratic import gradient_descent_closed_form, quadratic
 
@@ -37,6 +44,12 @@ HINTS = strings(
             "zh": "创建变量时指定 `dtype=tf.float64`，常量和学习率也都用 float64；"
             "完整运行 1000 步。",
         },
+        "06.2.why": {
+            "en": "the step must be the optimizer's own: after 3 calls, `optimizer.iterations` "
+            "is still {got}, so the update was applied by hand.",
+            "zh": "这一步必须由优化器自己来走：调用 3 次之后，`optimizer.iterations` 仍是 {got}，"
+            "说明更新是手动完成的。",
+        },
     },
 )
 
@@ -45,7 +58,8 @@ def _trial_minimize(run: Callable[..., Any], fn: Callable) -> None:
     """06.2: minimize(loss_fn, var_list, optimizer): one step of *that* optimizer; the loss.
 
     Three optimizers (SGD 0.1, SGD 0.05, Adam 0.1), so a minimize that ignores its optimizer
-    argument, or applies the gradient itself, cannot pass.
+    argument, or applies the gradient itself, cannot pass; `optimizer.iterations` names the
+    step by hand that plain SGD cannot tell apart.
     """
     import keras
     import tensorflow as tf
@@ -58,6 +72,10 @@ def _trial_minimize(run: Callable[..., Any], fn: Callable) -> None:
     judge_call(
         NumberAnswer(lambda: quadratic(0.0), rtol=1e-5), "minimize(f, [x], SGD(0.1))", losses[0]
     )
+    steps = int(optimizer.iterations.numpy())
+    if steps != 3:  # plain SGD: a step by hand with the optimizer's learning rate is the same
+        why = {lang: text.format(got=steps) for lang, text in HINTS["06.2.why"].items()}
+        raise Wrong("technique_missing", api="`optimizer.apply_gradients`", why=why)
 
     u, v = tf.Variable(0.0), tf.Variable(0.0)
     run(lambda: (u - 1.0) ** 2 + (v + 2.0) ** 2, [u, v], keras.optimizers.SGD(learning_rate=0.05))

@@ -14,6 +14,7 @@ from autodiff_course.checks.engine import (
     judge_call,
     scalar,
 )
+from autodiff_course.checks.messages import MESSAGES
 from autodiff_course.i18n import strings
 from autodiff_course.quadratic import quadratic_slope
 
@@ -46,25 +47,63 @@ HINTS = strings(
             "zh": "学习率为 1 或更大时 x 永远不会稳定下来（学习率为 1 时它在 0 和 2 之间来回跳），"
             "符号写反或 x 从未更新时斜率也不会变小：请让循环在 MAX_STEPS 步之后也停下来。",
         },
+        "07.1.why": {
+            "en": "after {steps} steps, `optimizer.iterations` is {got}: the optimizer you were "
+            "given must take every step, through `optimizer.apply_gradients`.",
+            "zh": "走了 {steps} 步之后，`optimizer.iterations` 是 {got}：每一步都必须由传进来的"
+            "优化器通过 `optimizer.apply_gradients` 来走。",
+        },
+        "07.2.why": {
+            "en": "the traced graph updates the Variable some other way; the prompt asks for "
+            "`var.assign_sub`.",
+            "zh": "追踪出的计算图用别的方式更新了变量；题目要求使用 `var.assign_sub`。",
+        },
+        "07.3.why": {
+            "en": "the traced graph has no loop, so the count was not found by taking the steps: "
+            "use a Python `while` whose condition is a tensor.",
+            "zh": "追踪出的计算图里没有循环，所以步数不是一步一步走出来的："
+            "请用条件为张量的 Python `while` 循环。",
+        },
     },
 )
 
 
+def _graph_ops(fn: Callable, *args: Any) -> set[str]:
+    """The op types of the graph `fn` traces for `args`, loop bodies included."""
+    graph = fn.get_concrete_function(*args).graph
+    library = graph.as_graph_def().library.function
+    return {op.type for op in graph.get_operations()} | {
+        node.op for function in library for node in function.node_def
+    }
+
+
 def _trial_descend(run: Callable[..., Any], fn: Callable) -> None:
-    """07.1: descend(x, optimizer, steps) minimizes (x − 3)² with a graph loop of `steps`."""
+    """07.1: descend(x, optimizer, steps) minimizes (x − 3)² with a graph loop of `steps`.
+
+    The optimizer must take each step: `optimizer.iterations` counts them, and with momentum
+    (the second trial) a step by hand with the learning rate lands elsewhere."""
     import keras
     import tensorflow as tf
 
-    for x0, lr, steps in ((0.0, 0.1, 50), (10.0, 0.05, 20)):
-        x, optimizer = tf.Variable(x0), keras.optimizers.SGD(learning_rate=lr)
+    for x0, lr, momentum, steps in ((0.0, 0.1, 0.0, 50), (10.0, 0.05, 0.9, 20)):
+        x, optimizer = tf.Variable(x0), keras.optimizers.SGD(lr, momentum=momentum)
         optimizer.build([x])  # its variables exist before the trace, as after a first call
         run(x, optimizer, tf.constant(steps))
-        x_end = 3.0 + (x0 - 3.0) * (1.0 - 2.0 * lr) ** steps
-        shown = f"descend(tf.Variable({x0:g}), SGD({lr:g}), tf.constant({steps})); x"
-        judge_call(scalar(x_end, rtol=1e-6, atol=1e-6), shown, x)
-        graph = fn.get_concrete_function(x, optimizer, tf.constant(steps)).graph
-        if not any(op.type in ("While", "StatelessWhile") for op in graph.get_operations()):
+        x_end, velocity = x0, 0.0  # Keras SGD: velocity = momentum·velocity − lr·g; x += velocity
+        for _ in range(steps):
+            velocity = momentum * velocity - lr * 2.0 * (x_end - 3.0)
+            x_end += velocity
+        kind = f"SGD({lr:g}, momentum={momentum:g})" if momentum else f"SGD({lr:g})"
+        shown = f"descend(tf.Variable({x0:g}), {kind}, tf.constant({steps})); x"
+        judge_call(scalar(x_end, rtol=1e-5, atol=1e-5), shown, x)
+        if not _graph_ops(fn, x, optimizer, tf.constant(steps)) & {"While", "StatelessWhile"}:
             raise Wrong("unrolled")
+        got = int(optimizer.iterations.numpy())
+        if 0 < got != steps:  # the optimizer stepped, but not `steps` times
+            raise Wrong("optimizer_steps", got=got, want=steps)
+        if got != steps:
+            why = {k: v.format(steps=steps, got=got) for k, v in HINTS["07.1.why"].items()}
+            raise Wrong("technique_missing", api="`optimizer.apply_gradients`", why=why)
 
 
 def _trial_train(run: Callable[..., Any], fn: Callable) -> None:
@@ -82,6 +121,8 @@ def _trial_train(run: Callable[..., Any], fn: Callable) -> None:
         x_end = target + (x0 - target) * 0.8**epochs
         judge_call(scalar(x_end), shown + "; var", var)
         judge_call(scalar((x_end - target) ** 2, rtol=1e-4, atol=1e-7), shown, result)
+        if "AssignSubVariableOp" not in _graph_ops(fn, tf.constant(epochs), f, var):
+            raise Wrong("technique_missing", api="`var.assign_sub`", why=HINTS["07.2.why"])
 
 
 MAX_STEPS = 1000
@@ -106,6 +147,8 @@ def _trial_steps(run: Callable[..., Any], fn: Callable) -> None:
         form = tf.zeros_like(result) if isinstance(result, (tf.Tensor, tf.Variable)) else result
         judge_call(TensorAnswer(lambda: 0, "int32"), shown, form)  # dtype and shape first
         judge_call(NumberAnswer(lambda lr=lr: steps_to_converge(lr), integer=True), shown, result)
+    if not _graph_ops(fn, tf.constant(0.1)) & {"While", "StatelessWhile"}:  # not a formula
+        raise Wrong("technique_missing", api=MESSAGES["a_graph_loop"], why=HINTS["07.3.why"])
 
 
 EXERCISES = {

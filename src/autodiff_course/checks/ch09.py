@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from autodiff_course.checks import technique
 from autodiff_course.checks.engine import (
     Exercise,
     FunctionAnswer,
@@ -15,6 +16,7 @@ from autodiff_course.checks.engine import (
     scalar,
     short,
 )
+from autodiff_course.checks.technique import FromTape
 from autodiff_course.i18n import strings
 
 HINTS = strings(
@@ -31,6 +33,25 @@ HINTS = strings(
             "cannot apply it: pass `unconnected_gradients=tf.UnconnectedGradients.ZERO`.",
             "zh": "对没有用到的变量，磁带返回 None，优化器无法使用它："
             "请传入 `unconnected_gradients=tf.UnconnectedGradients.ZERO`。",
+        },
+        "09.1.why": {
+            "en": "ask for both gradients in one `tape.gradient(loss, [x, w], "
+            "unconnected_gradients=...)` call; a zero tensor made by hand is what that argument "
+            "saves you.",
+            "zh": "请用一次 `tape.gradient(loss, [x, w], unconnected_gradients=...)` 调用求出两个"
+            "梯度；这个参数省掉的正是手动构造的零张量。",
+        },
+        "09.2.why": {
+            "en": "return what `tape.gradient(loss, theta)` returns, for a loss whose target is "
+            "wrapped in `tf.stop_gradient`; the chain rule worked out by hand skips the stop.",
+            "zh": "请返回 `tape.gradient(loss, theta)` 的结果，其中损失里的目标值包在 "
+            "`tf.stop_gradient` 中；手动套用链式法则就绕开了停止梯度。",
+        },
+        "09.4.why": {
+            "en": "the prompt asks for `@tf.custom_gradient`; a double `tf.where` gives the "
+            "same numbers, but this exercise practises writing the gradient yourself.",
+            "zh": "题目要求使用 `@tf.custom_gradient`；双重 `tf.where` 虽然给出同样的数值，"
+            "但本题练习的是自己写出梯度。",
         },
         "09.2": {
             "en": "Inside one tape compute q(θ) and t(θ), wrap only the target in "
@@ -123,11 +144,13 @@ def _trial_fixed_target(run, fn) -> None:
     """09.2: d/dθ (q − stop(t))² = 2(q − t)·q′, told apart from the two misplaced stops."""
     import tensorflow as tf
 
+    results = []
     for shown, q, t, theta, dq, dt in _target_cases():
         call = f"fixed_target_gradient({shown})"
         gap = float(q(tf.constant(theta))) - float(t(tf.constant(theta)))
         right, moving, swapped = 2 * gap * dq, 2 * gap * (dq - dt), -2 * gap * dt
         result = run(q, t, tf.Variable(theta))
+        results.append(result)
         try:
             judge_call(scalar(right, rtol=1e-4, atol=1e-4), call, result)
         except Wrong as wrong:
@@ -137,6 +160,14 @@ def _trial_fixed_target(run, fn) -> None:
             kind = "target_moves" if _close(got, moving) else "value"
             kind = "prediction_stopped" if _close(got, swapped) else kind
             raise Wrong(kind, got=short(got)).at("call", call=call) from None
+    if hasattr(fn, "get_concrete_function"):  # a tf.function: its outputs are new tensors
+        shown, q, t, theta = _target_cases()[0][:4]
+        by_tape = technique.graph_uses_tape(fn, q, t, tf.Variable(theta))
+    else:
+        by_tape = all(technique.tape_result(result) is not None for result in results)
+    if not by_tape:
+        api = technique.SHOWN["GradientTape.gradient"]
+        raise Wrong("technique_missing", api=api, why=HINTS["09.2.why"])
 
 
 # ------------------------------------------------------------------ 09.3 straight-through rounding
@@ -152,7 +183,10 @@ def _value_and_weighted_gradient(run, name: str, point, weights, want):
         total = tf.reduce_sum(tf.constant(weights) * y) if tf.is_tensor(y) else None
     judge_call(TensorAnswer(lambda: want, "float32", want.shape), f"{name}({point})", y)
     gradient = tape.gradient(total, x)
-    call = f"the gradient of Σ {weights}·{name}(x) at x = {point}"
+    call = {
+        "en": f"the gradient of Σ {weights}·{name}(x) at x = {point}",
+        "zh": f"Σ {weights}·{name}(x) 在 x = {point} 处的梯度",
+    }
     if gradient is None:
         raise Wrong("none").at("call", call=call)
     return gradient.numpy(), call
@@ -162,9 +196,11 @@ def _trial_ste(run, fn) -> None:
     """09.3: the value of round(x), and the gradient of x (weights c come back unchanged)."""
     import numpy as np
 
+    # tf.round rounds halves to even: 0.5 → 0, 2.5 → 2, −2.5 → −2, 3.5 → 4, −1.5 → −2; rounding
+    # halves up, down or away from zero gets at least one of these wrong
     for point, weights in [
         ([0.2, 1.7, -2.6, 3.5], [1.0, -2.0, 0.5, 3.0]),
-        ([-0.4, 0.6, 10.2], [2.0, 2.0, -1.0]),
+        ([-0.4, 0.5, 2.5, -2.5, -1.5, 10.2], [2.0, 2.0, -1.0, 0.5, 1.5, -3.0]),
     ]:
         want = np.round(np.array(point, np.float32))
         gradient, call = _value_and_weighted_gradient(run, "ste_round", point, weights, want)
@@ -176,31 +212,44 @@ def _trial_ste(run, fn) -> None:
 
 
 def _trial_safe_sqrt(run, fn) -> None:
-    """09.4: √x, and upstream · 0.5/√x with 0 at x = 0 (no nan, upstream not ignored)."""
+    """09.4: √x, and upstream · 0.5/√x with 0 at x = 0 (no nan, upstream not ignored), from a
+    `tf.custom_gradient` (the double `where` gives the same numbers without one)."""
     import numpy as np
+    import tensorflow as tf
 
     for point, weights in [
         ([0.0, 0.25, 4.0, 1e-4], [1.0, 2.0, -1.0, 0.5]),
         ([9.0, 0.0], [3.0, -2.0]),
     ]:
         want = np.sqrt(np.array(point, np.float32))
-        gradient, call = _value_and_weighted_gradient(run, "safe_sqrt", point, weights, want)
+        with technique.observe() as seen:
+            gradient, call = _value_and_weighted_gradient(run, "safe_sqrt", point, weights, want)
         p = np.array(point)
         slope = np.where(p > 0, 0.5 / np.sqrt(np.where(p > 0, p, 1.0)), 0.0)
         if not np.allclose(gradient, np.array(weights) * slope, rtol=1e-4, atol=1e-6):
             raise Wrong("gradient", got=short(gradient)).at("call", call=call)
+    if hasattr(fn, "get_concrete_function"):  # a tf.function may not trace again here
+        if not technique.graph_uses_custom_gradient(fn, tf.constant([1.0, 0.0])):
+            raise Wrong("technique_missing", api="`@tf.custom_gradient`", why=HINTS["09.4.why"])
+    else:
+        seen.require("custom_gradient", why=HINTS["09.4.why"], api="`@tf.custom_gradient`")
 
 
 # -------------------------------------------------------------------- 09.5 a float32 gradient check
 
 
 def _check_cases():
-    """(shown, f, x, correct): three correct gradients, and one that is off by 1."""
+    """(shown, f, x, correct): three correct gradients, and two that are off by 0, +1, −3 and
+    by 0, −1, +3 in their three entries (so the smallest, mean, summed or signed difference, of
+    either sign, is not the largest absolute one, LARGEST)."""
     import tensorflow as tf
 
-    @tf.custom_gradient
-    def square_off_by_one(x):
-        return x * x, lambda upstream: upstream * (2 * x + 1.0)
+    def square_off(offsets):
+        @tf.custom_gradient
+        def square(x):
+            return x * x, lambda upstream: upstream * (2 * x + tf.constant(offsets))
+
+        return square
 
     return [
         ("f = Σ exp(x)·sin(x), x = [0.5, 1.2, 2]", lambda x: tf.reduce_sum(tf.exp(x) * tf.sin(x)),
@@ -209,22 +258,28 @@ def _check_cases():
          [1.5, -2.0, 0.7], True),
         ("f = Σ tanh(3x), x = [0.1, −0.2, 0.3]", lambda x: tf.reduce_sum(tf.tanh(3 * x)),
          [0.1, -0.2, 0.3], True),
-        ("f = Σ x² with a gradient of 2x + 1, x = [0.5, 1, −1.5]",
-         lambda x: tf.reduce_sum(square_off_by_one(x)), [0.5, 1.0, -1.5], False),
+        ({"en": "f = Σ x² with a wrong gradient, x = [0.5, 1, −1.5]",
+          "zh": "f = Σ x²（梯度是错的），x = [0.5, 1, −1.5]"},
+         lambda x: tf.reduce_sum(square_off([0.0, 1.0, -3.0])(x)), [0.5, 1.0, -1.5], False),
+        ({"en": "f = Σ x² with another wrong gradient, x = [1, −0.5, 2]",
+          "zh": "f = Σ x²（梯度是另一种错法），x = [1, −0.5, 2]"},
+         lambda x: tf.reduce_sum(square_off([0.0, -1.0, 3.0])(x)), [1.0, -0.5, 2.0], False),
     ]  # fmt: skip
 
 
 REJECT_BELOW = 2e-3  # a correct gradient must show a smaller difference in float32
-ACCEPT_ABOVE = 0.5  # a gradient off by 1 must show a larger one
+ACCEPT_ABOVE = 0.5  # a wrong gradient must show a larger one
+LARGEST = 3.0  # the wrong gradient's largest absolute error
 
 
 def _trial_gradient_check(run, fn) -> None:
-    """09.5: small for correct gradients in float32 (rejects steps of 0.1 and 1e-5), large for
-    a wrong one (rejects a check that always says 0)."""
+    """09.5: small for correct gradients in float32 (rejects steps of 0.1 and 1e-5), and the
+    largest absolute error for a wrong one (rejects 0, a smallest, mean or signed difference)."""
     import tensorflow as tf
 
     for shown, f, point, correct in _check_cases():
-        call = f"gradient_check({shown})"
+        texts = shown if isinstance(shown, dict) else {"en": shown, "zh": shown}
+        call = {lang: f"gradient_check({text})" for lang, text in texts.items()}
         result = run(f, tf.constant(point, tf.float32))
         if result is None:
             raise Wrong("none").at("call", call=call)
@@ -238,11 +293,17 @@ def _trial_gradient_check(run, fn) -> None:
             raise Wrong("rejects_correct", got=short(got)).at("call", call=call)
         if not correct and not got > ACCEPT_ABOVE:
             raise Wrong("accepts_wrong", got=short(got)).at("call", call=call)
+        if not correct and not abs(got - LARGEST) < 0.01:
+            raise Wrong("not_largest", got=short(got)).at("call", call=call)
 
 
 EXERCISES = {
     "09.1": Exercise(
-        TupleAnswer([scalar(4.0), TensorAnswer(lambda: [0.0, 0.0], "float32", (2,))]),
+        FromTape(
+            TupleAnswer([scalar(6.0), TensorAnswer(lambda: [0.0, 0.0], "float32", (2,))]),
+            HINTS["09.1.why"],
+            one_call=True,
+        ),
         {"": HINTS["09.1"], "none": HINTS["09.1.none"]},
     ),
     "09.2": Exercise(

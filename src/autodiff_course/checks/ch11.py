@@ -8,14 +8,18 @@ own, where the order of the records and shared values matter.
 from __future__ import annotations
 
 import math
+import sys
 
+from autodiff_course.checks import technique
 from autodiff_course.checks.engine import (
     Exercise,
     FunctionAnswer,
+    IntAnswer,
     NumberAnswer,
     TupleAnswer,
     Wrong,
     judge_call,
+    judge_values,
 )
 from autodiff_course.i18n import strings
 
@@ -39,12 +43,30 @@ HINTS = strings(
             "parent, with the local derivative.",
             "zh": "梯度没有传到输入：新的 Value 必须把 v 列为父节点，并带上局部导数。",
         },
+        "11.2.sign": {
+            "en": "Check the sign of the slope: tanh rises everywhere, so its local "
+            "derivative 1 − tanh²(u) is positive.",
+            "zh": "请检查导数的正负号：tanh 处处递增，所以它的局部导数 1 − tanh²(u) 是正的。",
+        },
+        "11.2.records": {
+            "en": "Compute tanh and its local derivative with `math` on plain floats (`v.data`), "
+            "and create one Value: `Value(out, parents=((v, 1 - out**2),), op='tanh')`. "
+            "Operations on Values would each be recorded.",
+            "zh": "用 `math` 在普通浮点数（`v.data`）上算出 tanh 和它的局部导数，再只新建一个 "
+            "Value：`Value(out, parents=((v, 1 - out**2),), op='tanh')`。"
+            "在 Value 上做的每个运算都会被记录下来。",
+        },
         "11.3": {
             "en": "Visit the records from last to first (`reversed(tape.records)`), and add to "
             "a parent's adjoint (+=) rather than overwrite it: a value used twice receives "
             "twice.",
             "zh": "从最后一条记录往前访问（`reversed(tape.records)`），对父节点的伴随值用累加"
-            "（+=）而不是覆盖：被用了两次的值会收到两次。",
+            "（+=）而不是覆盖：被使用两次的值会收到两份贡献，两者相加。",
+        },
+        "11.3.own": {
+            "en": "the exercise asks for the backward pass itself: a loop over `tape.records` that "
+            "you write.",
+            "zh": "本题要你自己写出反向传播：一个遍历 `tape.records` 的循环。",
         },
     },
 )
@@ -65,16 +87,24 @@ def _trial_tanh(run, fn) -> None:
         judge_call(value, shown, y.data)
         if y not in tape.records:
             raise Wrong("not_recorded").at("call", call=shown)
-        (gradient,) = tape.gradient(y, [x])
-        slope = NumberAnswer(lambda p=point: 1 - math.tanh(p) ** 2, rtol=1e-9, atol=1e-12)
-        judge_call(slope, f"d {shown} / dx", gradient)
+        try:
+            (gradient,) = tape.gradient(y, [x])
+        except Exception:  # noqa: BLE001 - the check's backward pass, on what tanh returned
+            raise Wrong("backward_failed").at("call", call=shown) from None
+        # the exact 1 − out² is right to ~1e-16; a finite difference is off by 1e-11 or more
+        slope = NumberAnswer(lambda p=point: 1 - math.tanh(p) ** 2, rtol=1e-13, atol=1e-14)
+        judge_values(slope, f"d {shown} / dx", gradient)
+        if len(tape.records) != 1:  # one new Value: anything else was recorded too
+            raise Wrong("technique_records", got=len(tape.records)).at("call", call=shown)
+        if len(y.parents) != 1 or y.parents[0][0] is not x:
+            raise Wrong("technique_parents").at("call", call=shown)
     # inside a longer expression: d/dx [tanh(a·x)·x] = a·x·(1 − tanh²(a·x)) + tanh(a·x)
     a, x = Value(0.7, "a"), Value(1.2, "x")
     with Tape() as tape:
         y = run(a * x) * x
     t = math.tanh(0.84)
     want = 0.7 * 1.2 * (1 - t * t) + t
-    slope = NumberAnswer(lambda: want, rtol=1e-9, atol=1e-12)
+    slope = NumberAnswer(lambda: want, rtol=1e-13, atol=1e-14)
     judge_call(slope, "d [tanh(a·x)·x] / dx at a = 0.7, x = 1.2", tape.gradient(y, [x])[0])
 
 
@@ -104,18 +134,42 @@ def _graphs():
 
 
 def _trial_backward(run, fn) -> None:
-    """11.3: gradient_fixed(tape, target, sources) on tapes where the order matters."""
+    """11.3: gradient_fixed(tape, target, sources) on tapes where the order matters, a loop of
+    the learner's own: neither the chapter's backward pass nor a tf.GradientTape."""
+    from autodiff_course import minitape
+
+    own = {"tape.gradient": minitape.Tape.gradient, "backward": minitape.backward}
     for shown, tape, target, sources in _graphs():
         want = tape.gradient(target, sources)  # the chapter's backward pass
         spec = TupleAnswer([NumberAnswer(lambda w=w: w, rtol=1e-9, atol=1e-12) for w in want])
-        judge_call(spec, f"gradient_fixed({shown})", run(tape, target, sources))
+        call = f"gradient_fixed({shown})"
+        with technique.observe() as seen, technique.calls_of(own):
+            hook = sys.getprofile()
+            result = run(tape, target, sources)
+            unhooked = sys.getprofile() is not hook  # sys.setprofile(None) hides the calls
+        judge_call(spec, call, result)
+        try:
+            if unhooked:
+                raise Wrong("technique_forbidden", api="`sys.setprofile`", why=HINTS["11.3.own"])
+            seen.forbid("tape.gradient", api="`tape.gradient`", why=HINTS["11.3.own"])
+            seen.forbid("backward", api="`backward`", why=HINTS["11.3.own"])
+            seen.forbid("GradientTape", why=HINTS["11.3.own"])
+        except Wrong as wrong:
+            raise wrong.at("call", call=call) from None
 
 
 EXERCISES = {
-    "11.1": Exercise(NumberAnswer(lambda: 4, integer=True), {"": HINTS["11.1"]}),
+    "11.1": Exercise(IntAnswer(lambda: 4), {"": HINTS["11.1"]}),
     "11.2": Exercise(
         FunctionAnswer(_trial_tanh),
-        {"": HINTS["11.2"], "none": HINTS["11.2.none"], "not_recorded": HINTS["11.2.none"]},
+        {
+            "": HINTS["11.2"],
+            "none": HINTS["11.2.none"],
+            "not_recorded": HINTS["11.2.none"],
+            "sign": HINTS["11.2.sign"],
+            "technique_records": HINTS["11.2.records"],
+            "technique_parents": HINTS["11.2.records"],
+        },
     ),
     "11.3": Exercise(FunctionAnswer(_trial_backward), {"": HINTS["11.3"]}),
 }

@@ -1,9 +1,16 @@
 """How a check judges an answer: answer specs, problems (`Wrong`) and the verdict.
 
-A spec (TensorAnswer, NumberAnswer, TextAnswer, TupleAnswer, FunctionAnswer) raises `Wrong`
-with a key of messages.MESSAGES when an answer does not fit, or `NotAttempted` when it is still
-the exercise's `...`. FunctionAnswer calls learner functions through guard.Guard: within a
-time bound, with what they print kept out of the notebook.
+A spec (TensorAnswer, NumberAnswer, IntAnswer, TextAnswer, TupleAnswer, FunctionAnswer) raises
+`Wrong` with a key of messages.MESSAGES when an answer does not fit, or `NotAttempted` when it
+is still the exercise's `...`; `judge_values` names a wrong value more precisely (a known slip,
+the opposite sign, the entries that are off). FunctionAnswer runs its whole trial (the
+learner's function and whatever learner code TensorFlow calls back during it) inside
+guard.Guard: within a time bound, with what it prints kept out of the notebook. How an answer
+was computed is judged with technique.py.
+
+A detail of `Wrong` may be a {"en": ..., "zh": ...} dict: it is shown in the verdict's language.
+Every verdict goes through `steady`, which drops run-to-run text (memory addresses, numbered
+graph functions), so the same answer always prints the same text.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autodiff_course.checks.guard import Guard, TimeUp
+from autodiff_course.checks.guard import Exited, Guard, TimeUp, call_learner
 from autodiff_course.checks.messages import MESSAGES
 
 
@@ -31,8 +38,19 @@ class Wrong(Exception):  # noqa: N818 - a verdict, not an error
         return self
 
     def text(self, lang: str) -> str:
-        prefix = "".join(MESSAGES[k][lang].format(**p) for k, p in self.where)
-        return prefix + MESSAGES[self.kind][lang].format(**self.details)
+        def local(params: dict[str, Any]) -> dict[str, Any]:
+            return {
+                k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in params.items()
+            }
+
+        prefix = "".join(MESSAGES[k][lang].format(**local(p)) for k, p in self.where)
+        text = prefix + MESSAGES[self.kind][lang].format(**local(self.details))
+        # a Chinese {api} in a zh template: "用 计算图中的循环 算出" -> no space between Chinese
+        return _CJK_GAP.sub("", text) if lang == "zh" else text
+
+
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 class NotAttempted(Exception):  # noqa: N818 - a verdict, not an error
@@ -57,8 +75,28 @@ def short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+# `<function f at 0x7f…>` -> `f`; `<Foo object at 0x7f…>` -> `<Foo object>`; graph functions
+# and nodes numbered per process (`__inference_f_123`, `while_body_42`) lose their number
+_RUN_TO_RUN = (
+    (re.compile(r"<(?:bound method|function|built-in function|built-in method) ([\w.<>]+)"
+                r"(?: of [^>]*)? at 0x[0-9a-fA-F]+>"), r"\1"),
+    (re.compile(r"<([\w.]+) object at 0x[0-9a-fA-F]+>"), r"<\1 object>"),
+    (re.compile(r" at 0x[0-9a-fA-F]+"), ""),
+    (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),
+    (re.compile(r"\b(__(?:inference|forward|backward)_\w+?|while_body|while_cond)_\d+\b"), r"\1"),
+)  # fmt: skip
+
+
+def steady(text: str) -> str:
+    """`text` without what changes from run to run (memory addresses, numbered functions)."""
+    for pattern, replacement in _RUN_TO_RUN:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def cause(err: BaseException) -> str:
-    """One line for an error; for a tf.function error, its cause, not "in user code:"."""
+    """One line for an error; for a tf.function error, its cause, not "in user code:". The line
+    does not repeat the error's class name (the verdict names it)."""
     lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
     if lines and lines[0] == "in user code:":
         lines = lines[-1:]  # the last line is "ValueError: what went wrong"
@@ -68,6 +106,10 @@ def cause(err: BaseException) -> str:
         lines = [line for line in lines[1:] if not line.startswith(skip)][-1:]
     text = lines[0] if lines else type(err).__name__
     text = re.sub(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:[^\]]*\]", "", text)  # numbered
+    name = type(err).__name__
+    if text.startswith(name + ": "):  # "ValueError: ValueError: …" otherwise
+        text = text[len(name) + 2 :]
+    text = steady(text) or name
     return text if len(text) <= 160 else text[:157] + "..."
 
 
@@ -90,10 +132,10 @@ def screen(answer: Any) -> None:
 
 @dataclass
 class TensorAnswer(Spec):
-    """A tf.Tensor or tf.Variable with this dtype, shape and (approximately) this value."""
+    """A tf.Tensor or tf.Variable with this dtype (or one of these), shape and (about) value."""
 
     value: Callable[[], Any]
-    dtype: str = "float32"
+    dtype: str | tuple[str, ...] = "float32"
     shape: tuple[int, ...] = ()
     rtol: float = 1e-5
     atol: float = 1e-6
@@ -107,8 +149,9 @@ class TensorAnswer(Spec):
             raise Wrong("python_number", type=type(answer).__name__, got=short(answer))
         if not isinstance(answer, (tf.Tensor, tf.Variable)):
             raise Wrong("not_tensor", type=type(answer).__name__)
-        if answer.dtype.name != self.dtype:
-            raise Wrong("dtype", got=answer.dtype.name, want=self.dtype)
+        dtypes = (self.dtype,) if isinstance(self.dtype, str) else self.dtype
+        if answer.dtype.name not in dtypes:
+            raise Wrong("dtype", got=answer.dtype.name, want=" / ".join(dtypes))
         shape = tuple(answer.shape)
         if shape != tuple(self.shape):
             raise Wrong("shape", got=shape, want=tuple(self.shape))
@@ -164,6 +207,27 @@ class NumberAnswer(Spec):
 
 
 @dataclass
+class IntAnswer(NumberAnswer):
+    """A count the prompt asks for as an int: a Python or NumPy int, or an integer tensor; a
+    float, even a whole one, is named ("float_not_int")."""
+
+    integer: bool = True
+
+    def judge(self, answer: Any) -> None:
+        import numpy as np
+
+        screen(answer)
+        dtype = getattr(answer, "dtype", None)
+        floating = isinstance(answer, (float, np.floating)) or (
+            dtype is not None and np.dtype(getattr(dtype, "as_numpy_dtype", dtype)).kind == "f"
+        )
+        if floating:
+            got = as_number(answer)  # a float vector is "not_number", as for NumberAnswer
+            raise Wrong("float_not_int", got=short(np.float64(got)))
+        super().judge(answer)
+
+
+@dataclass
 class TextAnswer(Spec):
     """A string, compared exactly once surrounding spaces are removed."""
 
@@ -206,8 +270,10 @@ class TupleAnswer(Spec):
 class FunctionAnswer(Spec):
     """A function the check calls on its own inputs.
 
-    `trial(run)` gets `run(*args)`, which calls the learner's function under one Guard (time
-    bound, output hidden); it raises Wrong when the function misbehaves.
+    `trial(run, fn)` gets `run(*args)`, which calls the learner's function `fn`, and raises
+    Wrong when the function misbehaves. The whole trial runs under a Guard (time bound, output
+    hidden), so a `tape.gradient` the trial itself calls, which runs the learner's custom
+    gradient, is bounded too; the calls through `run` have a bound of their own.
     """
 
     trial: Callable[[Callable[..., Any], Callable], None]
@@ -219,15 +285,26 @@ class FunctionAnswer(Spec):
             raise Wrong("not_function", type=type(answer).__name__)
         if self.graph and not hasattr(answer, "get_concrete_function"):
             raise Wrong("not_graph")
-        guard = Guard()
         try:
-            self.trial(lambda *args: guard(answer, *args), answer)
+            trial, calls = Guard(), Guard()  # the check's own work; the learner's function
+
+            def run(*args: Any) -> Any:
+                with trial.paused():
+                    return calls(call_learner, answer, *args)
+
+            trial(self.trial, run, answer)
         except (Wrong, NotAttempted):
             raise
         except TimeUp as up:
             raise Wrong("timeout", seconds=f"{up.seconds:g}") from None
-        except NotImplementedError:
-            raise NotAttempted from None
+        except Exited as stop:
+            raise Wrong("exited", name=stop.name) from None
+        except NotImplementedError as err:
+            # the exercise's stub: a bare `raise NotImplementedError` (inside a tf.function,
+            # AutoGraph's message ends with "NotImplementedError: " and nothing after it)
+            if not err.args or str(err).rstrip().endswith("NotImplementedError:"):
+                raise NotAttempted from None
+            raise Wrong("raised", name=type(err).__name__, message=cause(err)) from None
         except Exception as err:  # the learner's code failed: report it, never re-raise
             raise Wrong("raised", name=type(err).__name__, message=cause(err)) from None
 
@@ -240,6 +317,48 @@ def judge_call(spec: Spec, call: str, result: Any) -> None:
         raise Wrong("none").at("call", call=call) from None
     except Wrong as wrong:
         raise wrong.at("call", call=call) from None
+
+
+def judge_values(
+    spec: TensorAnswer | NumberAnswer,
+    call: str | None,
+    result: Any,
+    slips: Sequence[tuple[str, Any]] = (),
+) -> None:
+    """Judge a tensor or number like judge_call (no call prefix when `call` is None); a wrong
+    value is named more precisely: a known slip (`slips`: (kind, its value)), the right numbers
+    with the opposite sign ("sign"), or, for an array, which entries are off ("entries")."""
+    import numpy as np
+
+    try:
+        judge_call(spec, call, result) if call is not None else spec.judge(result)
+    except Wrong as wrong:
+        if wrong.kind != "value":
+            raise
+        got = np.asarray(result.numpy() if hasattr(result, "numpy") else result, np.float64)
+        want = np.asarray(spec.value(), np.float64)
+        if got.shape != want.shape:
+            raise
+        tol = {"rtol": spec.rtol, "atol": spec.atol}
+        named = [(kind, np.asarray(other, np.float64)) for kind, other in slips]
+        if np.any(np.abs(want) > spec.atol):
+            named.append(("sign", -want))
+        shown, more = wrong.details.get("got", short(got)), None
+        for kind, other in named:
+            if np.allclose(got, other, **tol):
+                more = Wrong(kind, got=shown)
+                break
+        if more is None and got.ndim:
+            off = ~np.isclose(got, want, **tol)
+            if 0 < off.sum() <= 4 and not off.all():  # a few entries off: say which
+                places = [str([int(i) for i in p]) for p in np.argwhere(off)]
+                listed = {"en": ", ".join(places), "zh": "、".join(places)}
+                more = Wrong("entries", got=shown, entries=listed, count=len(places),
+                             total=got.size)  # fmt: skip
+        if more is None:
+            raise
+        more.where = list(wrong.where)
+        raise more from None
 
 
 # ----------------------------------------------------------------------------- exercises, verdicts
@@ -288,11 +407,11 @@ def verdict(exercises: dict[str, Exercise], exercise: Any, answer: Any, lang: An
     except Wrong as wrong:
         what, hint = wrong.text(lang), ex.hint_for(wrong.kind, lang)
         message = MESSAGES[WRONG][lang].format(id=exercise, what=what, hint=hint)
-        return Verdict(exercise, WRONG, wrong.kind, message)
+        return Verdict(exercise, WRONG, wrong.kind, steady(message))
     except Exception as err:  # a check must never raise at the learner
         wrong = Wrong("unreadable", name=type(err).__name__, message=cause(err))
         message = MESSAGES[WRONG][lang].format(
             id=exercise, what=wrong.text(lang), hint=ex.hint_for("unreadable", lang)
         )
-        return Verdict(exercise, WRONG, "unreadable", message)
+        return Verdict(exercise, WRONG, "unreadable", steady(message))
     return Verdict(exercise, CORRECT, None, MESSAGES[CORRECT][lang].format(id=exercise))

@@ -34,8 +34,8 @@ MESSAGES = strings(
             "zh": "⚠ 练习 {id} 没有检查：{message}。",
         },
         # where in the answer
-        "item": {"en": "item {i}: ", "zh": "第 {i} 项："},
-        "call": {"en": "for {call}: ", "zh": "调用 {call} 时："},
+        "item": {"en": "item {i}: ", "zh": "第 {i} 项，"},
+        "call": {"en": "for {call}: ", "zh": "调用 {call} 时，"},
         # what is wrong
         "none": {"en": "the answer is None.", "zh": "得到的是 None。"},
         "python_number": {
@@ -55,6 +55,24 @@ MESSAGES = strings(
             "zh": "形状不对：得到 {got}，本题要求 {want}。",
         },
         "value": {"en": "wrong value: got {got}.", "zh": "数值不对：得到 {got}。"},
+        # a wrong value named more precisely (engine.judge_values)
+        "sign": {
+            "en": "wrong value: got {got}; check the signs in your computation.",
+            "zh": "数值不对：得到 {got}；请检查计算中的正负号。",
+        },
+        "entries": {
+            "en": "wrong value: got {got}; entries off: {entries} ({count} of {total}).",
+            "zh": "数值不对：得到 {got}；不对的元素位置：{entries}（{total} 个中有 {count} 个）。",
+        },
+        "float_not_int": {
+            "en": "got the float {got}; this exercise asks for an int.",
+            "zh": "得到的是浮点数 {got}；本题要求整数（int）。",
+        },
+        "wrong_text": {"en": "wrong answer: got {got}.", "zh": "答案不对：得到 {got}。"},
+        "not_choice": {
+            "en": "got {got}, which is not one of the strings this exercise names.",
+            "zh": "得到 {got}，它不是本题列出的几个字符串之一。",
+        },
         "not_number": {
             "en": "got a value of type {type}, not a number.",
             "zh": "得到的是 {type} 类型的值，而不是一个数。",
@@ -75,6 +93,15 @@ MESSAGES = strings(
             "en": "got a value of type {type}; this exercise wants a tuple of {want} items.",
             "zh": "得到的是 {type} 类型的值；本题要求一个包含 {want} 项的元组。",
         },
+        "backward_failed": {
+            "en": "the backward pass failed on the Value your tanh returned: its local "
+            "derivative must be a number.",
+            "zh": "对你的 tanh 返回的 Value 做反向传播时出错：它的局部导数必须是一个数。",
+        },
+        "not_list": {
+            "en": "got a value of type {type}; this exercise wants a list of length {want}.",
+            "zh": "得到的是 {type} 类型的值；本题要求一个包含 {want} 项的列表。",
+        },
         "length": {
             "en": "got {got} items; this exercise wants {want}.",
             "zh": "得到 {got} 项；本题要求 {want} 项。",
@@ -90,7 +117,8 @@ MESSAGES = strings(
         "unrolled": {
             "en": "your loop was unrolled while tracing, not built into the graph: loop over "
             "`tf.range(steps)`.",
-            "zh": "你的循环在追踪时被展开了，没有成为计算图中的循环：请对 `tf.range(steps)` 循环。",
+            "zh": "你的循环在追踪时被展开了，没有成为计算图中的循环："
+            "请改用 `for _ in tf.range(steps):` 循环。",
         },
         "no_signature": {
             "en": "your function has no `input_signature`.",
@@ -104,6 +132,39 @@ MESSAGES = strings(
             "en": "calling your function raised {name}: {message}",
             "zh": "调用你的函数时抛出了 {name}：{message}",
         },
+        "exited": {
+            "en": "your function raised {name} instead of returning a result: the check needs "
+            "the value it returns.",
+            "zh": "你的函数抛出了 {name}，而没有返回结果：检查程序需要的是它返回的值。",
+        },
+        "interrupted": {
+            "en": "⚠ Exercise {id} was not checked: the check was interrupted ({name}). Run "
+            "this cell again.",
+            "zh": "⚠ 练习 {id} 没有检查完：检查被中断了（{name}）。请再运行一次这个单元格。",
+        },
+        # how the answer was computed (technique.py): asked after the value is right
+        "optimizer_steps": {
+            "en": "the optimizer took {got} steps where {want} were asked.",
+            "zh": "优化器走了 {got} 步，而题目要求 {want} 步。",
+        },
+        "technique_missing": {
+            "en": "right value, but not computed with {api}: {why}",
+            "zh": "数值正确，但不是用 {api} 算出来的：{why}",
+        },
+        "technique_forbidden": {
+            "en": "right value, but computed with {api}, which this exercise rules out: {why}",
+            "zh": "数值正确，但用了本题不允许的 {api}：{why}",
+        },
+        "technique_count": {
+            "en": "right value, but the number of uses of {api} is {got} where this exercise "
+            "wants {want}: {why}",
+            "zh": "数值正确，但 {api} 用了 {got} 次，本题要求 {want} 次：{why}",
+        },
+        "nested_tapes": {"en": "{n} nested tapes", "zh": "{n} 盘嵌套的磁带"},
+        "a_graph_loop": {
+            "en": "a loop in the graph (`tf.while_loop`)",
+            "zh": "计算图中的循环（`tf.while_loop`）",
+        },
         "timeout": {
             "en": "your function did not return within {seconds} s; the check stopped it. "
             "Does its loop ever end?",
@@ -111,10 +172,10 @@ MESSAGES = strings(
         },
         # a hint several chapters share
         "hint_unwatched": {
-            "en": "A None gradient means the tape never saw that tensor: only Variables are "
-            "watched automatically; anything else needs `tape.watch`.",
-            "zh": "梯度为 None 说明磁带没有监视这个张量：只有变量会被自动监视，其他张量需要 "
-            "`tape.watch`。",
+            "en": "A None gradient means the tape never saw that tensor: only trainable "
+            "Variables are watched automatically; anything else needs `tape.watch`.",
+            "zh": "梯度为 None 说明磁带没有监视这个张量：只有可训练的变量会被自动监视，"
+            "其他张量需要 `tape.watch`。",
         },
         "unreadable": {
             "en": "the check could not read your answer ({name}: {message}).",
@@ -129,6 +190,23 @@ MESSAGES = strings(
             "en": "the tape did not record the result, so the backward pass cannot reach the "
             "input.",
             "zh": "磁带没有记录这个结果，所以反向传播到不了输入。",
+        },
+        "technique_records": {
+            "en": "right value, but your tanh put {got} records on the tape, where the exercise "
+            "asks for one: a single new Value with v as its only parent.",
+            "zh": "数值正确，但你的 tanh 在磁带上留下了 {got} 条记录，而本题要求只有一条："
+            "新建一个以 v 为唯一父节点的 Value。",
+        },
+        "technique_parents": {
+            "en": "right value, but the Value your tanh returns does not have v as its only "
+            "parent.",
+            "zh": "数值正确，但你的 tanh 返回的 Value 并非只以 v 为父节点。",
+        },
+        # a technique message of chapters 08 and 10 (the calls of f seen by technique.counted_at)
+        "technique_finite": {
+            "en": "right value, but computed by finite differences: your function evaluated f "
+            "at points other than the one the check gave. {why}",
+            "zh": "数值正确，但这是用有限差分算出来的：你的函数在检查给定的点以外计算了 f。{why}",
         },
         # chapter 08: Jacobians, VJPs and Newton steps that are wrong in a known way
         "summed_jacobian": {
@@ -149,6 +227,15 @@ MESSAGES = strings(
         "gradient_step": {
             "en": "got {got}, a plain gradient step, not a Newton step.",
             "zh": "得到 {got}，这是普通的梯度下降一步，不是牛顿法的一步。",
+        },
+        "uphill": {
+            "en": "got {got}: the step was added, v + H⁻¹g, not subtracted.",
+            "zh": "得到 {got}：这一步是加上去的（v + H⁻¹g），而不是减去。",
+        },
+        "ascent": {
+            "en": "got {got}, what a step uphill gives: the weights moved along the gradient, "
+            "not against it.",
+            "zh": "得到 {got}，这是朝上坡走一步的结果：权重是顺着梯度移动的，而不是逆着梯度。",
         },
         "multiplied": {
             "en": "got {got}: the step multiplies the gradient by the Hessian.",
@@ -172,9 +259,16 @@ MESSAGES = strings(
             "zh": "对一个正确的梯度，你的检验报告的差值是 {got}：其中的有限差分不准。",
         },
         "accepts_wrong": {
-            "en": "your check reports a difference of only {got} for a gradient that is off "
-            "by 1: it must see that.",
-            "zh": "对一个差了 1 的梯度，你的检验只报告了 {got} 的差值：它应当发现这个错误。",
+            "en": "your check reports a difference of only {got} for a gradient that is clearly "
+            "wrong: it must see that.",
+            "zh": "对一个明显错误的梯度，你的检验只报告了 {got} 的差值：它应当发现这个错误。",
+        },
+        "not_largest": {
+            "en": "your check reports {got} for a gradient whose entries are off by different "
+            "amounts, some more than others: return the largest absolute difference, not the "
+            "smallest, a mean, a sum or a signed difference.",
+            "zh": "梯度各个元素的误差大小不一，你的检验却报告了 {got}：请返回绝对差值中最大的那个，"
+            "而不是最小值、平均值、总和或带符号的差值。",
         },
     },
 )

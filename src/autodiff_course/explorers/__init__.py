@@ -16,9 +16,12 @@ Importing this package imports neither TensorFlow nor ipywidgets; the first call
 
 To add an explorer (say `hessian.py` for chapter 08): a module with its strings registered by
 `i18n.strings(__name__, {key: {"en": ..., "zh": ...}})`, a compute core counted by
-`base.trace_counter`, a `Canvas` subclass for the figure, a model class with the methods of
-`base.Model`, and a `..._explorer(lang)` that builds sliders with `base.slider` and returns
-`base.Explorer(model, controls, lang)`; then export its public names here.
+`base.trace_counter`, a `Canvas` subclass for the figure (at most 640 pixels wide, no text under
+11 pixels, i.e. 8 points at 100 dpi: the explorer shows it at its own size or smaller, and so it
+stays legible from 1024-pixel windows up; tests/unit/test_explorers.py checks), a model class
+with the methods of `base.Model`, and a `..._explorer(lang)` that builds sliders with
+`base.slider` and returns `base.Explorer(model, controls, lang)`; then export its public names
+here.
 """
 
 from autodiff_course.explorers.base import DTYPES, Explorer, Model, trace_counts
@@ -70,7 +73,10 @@ from autodiff_course.explorers.kink import (
 from autodiff_course.explorers.modes import (
     ModesGrid,
     ModesModel,
+    Rule,
     crossover,
+    faster,
+    faster_at,
     fit_rule,
     measure_grid,
     modes_explorer,
@@ -107,6 +113,7 @@ __all__ = [
     "Model",
     "ModesGrid",
     "ModesModel",
+    "Rule",
     "Status",
     "TangentFigure",
     "TangentModel",
@@ -120,6 +127,8 @@ __all__ = [
     "descent_path",
     "descent_report",
     "descent_status",
+    "faster",
+    "faster_at",
     "fit_core",
     "fit_data",
     "fit_explorer",

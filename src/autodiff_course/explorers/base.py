@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any, Protocol
 
 from autodiff_course import i18n
-from autodiff_course.explorers.formatting import html_lines, join
+from autodiff_course.explorers.formatting import glued, html_lines, join
 
 DTYPES = ("float32", "float64")
 
@@ -156,6 +156,55 @@ STATUS_COLOURS = {
     "no_minimum": "#cf222e",
 }
 GREY = "#57606a"
+TEXT_COLOUR = "#24292f"  # a verdict without a colour of its own
+
+# JupyterLab's dark theme (output background #111111): each colour above has a light twin
+# there, at least 4.5:1 against that background as against white (WCAG AA; tested).
+DARK_TWINS = {
+    "#1a7f37": "#3fb950",  # green
+    "#9a6700": "#d29922",  # yellow
+    "#bc4c00": "#f0883e",  # orange
+    "#cf222e": "#ff7b72",  # red
+    GREY: "#9ea7b3",
+    TEXT_COLOUR: "#e6edf3",
+}
+DARK = 'body[data-jp-theme-light="false"]'
+# The selected toggle button, (text, background): light and dark theme.
+ACTIVE_TOGGLE = {"light": ("#ffffff", "#0969da"), "dark": ("#0d1117", "#58a6ff")}
+
+
+def tone(colour: str) -> str:
+    """HTML attributes that colour an element: `colour`, or its dark twin in a dark theme."""
+    return f"class='autodiff-tone-{colour.lstrip('#')}' style='color:{colour}'"
+
+
+def explorer_css() -> str:
+    """The explorers' style sheet: what a layout property cannot say.
+
+    The selected toggle button stands out (JupyterLab's grey on grey barely does, in a dark
+    theme); in a dark theme the coloured sentences take their twins (an inline colour loses to
+    !important); a line longer than its panel breaks inside a word only when nothing else fits.
+    """
+    active = ".autodiff-explorer .widget-toggle-button.mod-active"
+    rules = [
+        # narrow padding: three buttons of 68 pixels fit beside the label ("ReLU(x)" in bold)
+        ".autodiff-explorer .widget-toggle-button {padding-left:4px;padding-right:4px}",
+        "{} {{color:{};background:{};font-weight:600}}".format(active, *ACTIVE_TOGGLE["light"]),
+        "{} {} {{color:{};background:{}}}".format(DARK, active, *ACTIVE_TOGGLE["dark"]),
+        ".autodiff-explorer .widget-html-content {overflow-wrap:break-word}",
+        ".autodiff-explorer .autodiff-status div {line-height:1.35}",
+    ]
+    rules += [
+        f"{DARK} .autodiff-explorer .autodiff-tone-{light.lstrip('#')} {{color:{dark}!important}}"
+        for light, dark in DARK_TWINS.items()
+    ]
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
+def png_width(png: bytes) -> int | None:
+    """The width in pixels written in a PNG's header (None for bytes that are no PNG)."""
+    png = bytes(png[:24])
+    return int.from_bytes(png[16:20], "big") if png.startswith(b"\x89PNG") else None
 
 
 class Explorer:
@@ -175,19 +224,31 @@ class Explorer:
         self.updates = 0
         self._quiet = False
         self.numbers = w.HTML(layout=w.Layout(width="330px"))
-        self.status = w.HTML(layout=w.Layout(width="100%"))
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.status = w.HTML()
+        # The figure at its own size (never blown up, so never blurred), smaller only where
+        # its column is narrower; no margin, which would make it wider than its column.
+        self.image = w.Image(
+            format="png", layout=w.Layout(max_width="100%", margin="0", align_self="flex-start")
+        )
         left = w.VBox(list(controls.values()) + [self.numbers], layout=w.Layout(width="340px"))
-        right = w.VBox([self.image, self.status], layout=w.Layout(flex="1 1 420px"))
+        self._right = w.VBox([self.image, self.status], layout=w.Layout(min_width="0"))
+        style = w.HTML(explorer_css(), layout=w.Layout(display="none"))
+        # Controls and figure side by side where the row holds both at full size; elsewhere
+        # the figure goes below the controls, where it has the whole width.
         self.widget = w.HBox(
-            [left, right], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")
+            [style, left, self._right],
+            layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
         self.widget.add_class("autodiff-explorer")
+        self.numbers.add_class("autodiff-numbers")
         self.status.add_class("autodiff-status")
         self.image.add_class("autodiff-figure")
         for control in controls.values():
             control.observe(self._on_change, names="value")
         self.update()
+        width = png_width(self.image.value)
+        if width:  # as wide as the figure, narrower where the page is
+            self._right.layout.flex = f"0 1 {width}px"
 
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
@@ -207,15 +268,14 @@ class Explorer:
         self.updates += 1
 
     def _status_html(self) -> str:
-        core = self.model.core
-        traces = html.escape(traces_text(core, self.lang)) if core else ""
+        # The sentence only. How often a compute core was traced is for tests and `make bench`
+        # (`trace_counts()`), not for the learner: chapter 07, which teaches tracing, prints it.
         verdict = self.model.status(self.result, self.lang)
         if verdict is None:
-            return f"<span style='color:{GREY}'>{traces}</span>"
+            return ""
         kind, sentence = verdict
-        colour = STATUS_COLOURS.get(kind, "#24292f")
-        sentence = f"<div style='color:{colour};line-height:1.35'>{html.escape(sentence)}</div>"
-        return sentence + (f"<div style='color:{GREY}'>{traces}</div>" if traces else "")
+        colour = STATUS_COLOURS.get(kind, TEXT_COLOUR)
+        return f"<div {tone(colour)}>{html.escape(glued(sentence, html_text=True))}</div>"
 
     def set_values(self, **values) -> None:
         """Set several controls at once and update once (the benchmark moves all of them)."""

@@ -19,6 +19,24 @@ def figure_rc(lang: str) -> dict:
     return {**course_rc(lang), "font.size": 10}
 
 
+def smallest_text_px(model) -> float:
+    """The smallest font among the texts a model's figure shows, in pixels of its PNG.
+
+    A figure shown at its own size is as legible as this says; the browser test multiplies it by
+    the scale the page shows the figure at.
+    """
+    from matplotlib.text import Text
+
+    figure = model.figure if hasattr(model, "figure") else model._figure
+    figure = figure[0] if isinstance(figure, tuple) else getattr(figure, "figure", figure)
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes) * figure.dpi / 72
+
+
 def padded(lo: float, hi: float, fraction: float = 0.08, minimum: float = 1.0):
     span = hi - lo
     pad = fraction * span if span > 0 else minimum

@@ -45,7 +45,11 @@ TEXT = i18n.strings(
     __name__,
     {
         "final": {"en": "x after {n} steps ({dtype}): {x}", "zh": "{n} 步之后的 x（{dtype}）：{x}"},
-        "closed": {"en": "closed form, exact arithmetic: {x}", "zh": "闭式解（精确计算）：{x}"},
+        "closed": {"en": "closed form (float64): {x}", "zh": "解析式（float64）：{x}"},
+        "closed_overflow": {
+            "en": "closed form (float64): overflows float64",
+            "zh": "解析式（float64）：超出 float64 的范围",
+        },
         "minimum": {"en": "minimum x* = {x}", "zh": "最小值点 x* = {x}"},
         "no_minimum": {"en": "no minimum (a ≤ 0)", "zh": "没有最小值（a ≤ 0）"},
         "status": {"en": "status: {s}", "zh": "状态：{s}"},
@@ -166,7 +170,7 @@ class DescentResult:
     dtype: str
     path: np.ndarray = field(repr=False)  # x₀ … x_steps, in `dtype`; ±inf/nan after overflow
     x_star: float | None  # the minimum, or None when a ≤ 0
-    closed_form: float  # x_steps in exact (float64) arithmetic, ±inf when it overflows
+    closed_form: float  # x_steps from the closed form in float64, ±inf when it overflows
     status: Status
     overflow_step: int | None  # first step whose x is not finite
     plateau_step: int | None  # last step that changed x, when x then stands still
@@ -240,6 +244,9 @@ def descent_path(
         overflow_to=float(path[overflow]) if overflow is not None else np.inf,
         nan_step=int(nans[0]) if nans.size else None,
         plateau=plateau,
+        at_minimum=x_star
+        if plateau is not None and path[plateau] == np.dtype(dtype).type(x_star)
+        else None,
         leaves=None if shown.all() else int(np.argmin(shown)),
         towards=_direction(path, overflow),
         stays_reason="no_steps"
@@ -272,7 +279,9 @@ def descent_lines(result: DescentResult, lang: str = "en") -> list[str]:
     final = dtype_number(result.final_x, result.dtype)
     return [
         i18n.text(TEXT, "final", lang, n=result.steps, dtype=result.dtype, x=final),
-        i18n.text(TEXT, "closed", lang, x=number(result.closed_form, 10)),
+        i18n.text(TEXT, "closed", lang, x=number(result.closed_form, 10))
+        if math.isfinite(result.closed_form)
+        else i18n.text(TEXT, "closed_overflow", lang),
         minimum,
     ]
 

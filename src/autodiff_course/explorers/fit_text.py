@@ -27,43 +27,46 @@ TEXT = i18n.strings(
         },
         "no_steps": {
             "en": "0 steps: nothing happens, the line stays at w = 0, b = 0.",
-            "zh": "0 步：什么也不会发生，直线停在 w = 0，b = 0。",
+            "zh": "0 步，什么也不会发生，直线停在 w = 0，b = 0。",
         },
         "no_move": {
             "en": "Learning rate 0: every step is w ← w − 0·gradient, so the line never moves.",
-            "zh": "学习率为 0：每一步都是 w ← w − 0·梯度，直线永远不动。",
+            "zh": "学习率为 0。每一步都是 w ← w − 0·梯度，直线永远不动。",
         },
         "uphill": {
             "en": "A negative learning rate climbs uphill: the loss grows from the first step.",
-            "zh": "学习率为负数会往坡上走：损失从第一步起就在增大。",
+            "zh": "学习率为负数会往坡上走。损失从第一步起就在增大。",
         },
         "converges": {
             "en": "Converges: lr·λmax = {x} < 1, every direction shrinks without overshooting. "
             "{rule}",
-            "zh": "收敛：lr·λmax = {x} < 1，每个方向都在缩小，而且不会越过最小值点。{rule}",
+            "zh": "收敛。lr·λmax = {x} < 1，每个方向都在缩小，而且不会越过最小值点。{rule}",
         },
         "oscillates_converges": {
-            "en": "Oscillates and converges: 1 < lr·λmax = {x} < 2, the steep direction jumps "
-            "across the minimum every step, but the jumps shrink. {rule}",
-            "zh": "振荡收敛：1 < lr·λmax = {x} < 2，陡峭方向上每一步都跳到最小值点的另一侧，"
-            "但跳动越来越小。{rule}",
+            "en": "Oscillates and converges: 1 < lr·λmax = {x} < 2, along the direction of "
+            "largest curvature (λmax) every step jumps across the minimum, but the jumps "
+            "shrink. {rule}",
+            "zh": "振荡收敛。1 < lr·λmax = {x} < 2，沿曲率最大的方向（λmax），每一步都跳到"
+            "最小值点的另一侧，但跳动越来越小。{rule}",
         },
         "oscillates_forever": {
-            "en": "Oscillates forever: lr·λmax = 2, the steep direction jumps between two points "
-            "and never settles. {rule}",
-            "zh": "永远振荡：lr·λmax = 2，陡峭方向上在两个点之间来回跳，永远停不下来。{rule}",
+            "en": "Oscillates forever: lr·λmax = 2, along the direction of largest curvature "
+            "every step jumps between two points and never settles. {rule}",
+            "zh": "永远振荡。lr·λmax = 2，沿曲率最大的方向，每一步都在两个点之间来回跳，"
+            "永远停不下来。{rule}",
         },
         "diverges": {
             "en": "Diverges: lr·λmax = {x} > 2, every step overshoots further than the last "
             "and the loss grows. {rule}",
-            "zh": "发散：lr·λmax = {x} > 2，每一步都比上一步冲得更远，损失越来越大。{rule}",
+            "zh": "发散。lr·λmax = {x} > 2，每一步都比上一步冲得更远，损失越来越大。{rule}",
         },
         "diverges_batch": {
             "en": "Diverges: with batches of size {batch} the loss grows, although the "
-            "full-batch rule allows this learning rate: a small batch can be steeper than "
-            "all the data together, and one steep batch is enough to overshoot.",
-            "zh": "发散：每批 {batch} 个点时损失越来越大，尽管全批量的规律允许这个学习率："
-            "小批量可能比全部数据更陡，一个很陡的批次就足以冲过头。",
+            "full-batch rule allows this learning rate: the loss of a small batch can curve "
+            "more sharply than that of all the data (a larger λmax), and one such batch is "
+            "enough to overshoot.",
+            "zh": "发散。每批 {batch} 个点时损失越来越大，尽管全批量的规律允许这个学习率："
+            "小批量损失的曲率可能比全部数据的更大（λmax 更大），一个这样的批次就足以冲过头。",
         },
         "noisy": {
             "en": " Batches of {batch} of the {n} points: each step follows a noisy gradient, "

@@ -44,8 +44,31 @@ def join(items, lang: str) -> str:
     return i18n.text(TEXT, "list_sep", lang).join(items)
 
 
+# Where a panel's line must not break: next to an operator ("lr > 0.401", "tape.gradient = −55",
+# "1 − 2a·lr"; a sign is no operator: "arithmetic: −1.07e+301" may break before it), inside a
+# pair of numbers ("(−3, 8.98)") and between a number and its unit ("77.9 ms", "2 倍").
+_GLUED_SPACE = re.compile(
+    r"(?<=[=<>≤≥≈≠×→]) | (?=[=<>≤≥≈≠×→])| (?=[−+] )|(?<= [−+]) |(?<=\d,) (?=[−\d])"
+    r"|(?<=\d) (?=(?:ms|µs|s|%|倍|次|步)(?![A-Za-z]))"
+)
+
+
+_SLASH = re.compile(r"(?<=\S)/(?=\S)")
+
+
+def glued(text: str, html_text: bool = False) -> str:
+    """`text` with no-break spaces where a line break would cut a formula or a number.
+
+    For HTML also a word joiner after a slash inside a formula: browsers break after "/"
+    ("lr < 2/" | "λmax"). Not in stills: their fonts may have no glyph for it.
+    """
+    text = _GLUED_SPACE.sub("\u00a0", text)
+    return _SLASH.sub("/\u2060", text) if html_text else text
+
+
 def html_lines(lines: list[str]) -> str:
-    return "<br>".join(html.escape(line) for line in lines)
+    """Lines for an HTML panel: escaped, glued (see `glued`), one per line."""
+    return "<br>".join(html.escape(glued(line, html_text=True)) for line in lines)
 
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -24,8 +24,14 @@ from autodiff_course.explorers.formatting import number
 from autodiff_course.explorers.hessian_text import TEXT
 
 FUNCTIONS = ("bowl", "rosenbrock")
-VIEW = (-3.0, 3.0)  # both axes, both functions
-GRID = np.linspace(VIEW[0], VIEW[1], 81)
+POINT = (-3.0, 3.0)  # the x and y sliders' range
+# Both axes, both functions: a unit wider than the sliders, so that the arrow and the
+# eigen-directions of a point at a corner stay inside the chart.
+VIEW = (-4.0, 4.0)
+# Rosenbrock's valley is narrow (f < 0.25 within 0.05 of y = x²): its contours need a fine grid
+# to be smooth; the bowl's use every 4th point (as smooth, and faster to redraw).
+GRID = np.linspace(VIEW[0], VIEW[1], 321)
+BOWL_EVERY = 4
 SINGULAR = 1e-5  # |λ|min ≤ SINGULAR · |λ|max counts as a zero eigenvalue
 ARROW = 0.9  # length of the gradient arrow, in axis units (it shows a direction)
 EIGEN = 0.7  # half-length of an eigen-direction segment
@@ -280,6 +286,26 @@ def hessian_report(
 ROSENBROCK_LEVELS = np.geomspace(0.25, 8000.0, 14)
 
 
+def contour_grid(v: HessianValues) -> tuple[np.ndarray, np.ndarray]:
+    """The grid and the values to draw contours of: Rosenbrock's as log10 (even steps between
+    its log-spaced levels, so the lines interpolate smoothly), the bowl's on every 4th point."""
+    if v.function == "rosenbrock":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return GRID, np.log10(np.maximum(v.grid_values, 1e-12))
+    return GRID[::BOWL_EVERY], v.grid_values[::BOWL_EVERY, ::BOWL_EVERY]
+
+
+def newton_exit(p: np.ndarray, newton: np.ndarray) -> np.ndarray | None:
+    """Where the segment from p (inside the chart) to `newton` crosses the chart's frame, or None
+    when the Newton point is on the chart."""
+    lo, hi = VIEW
+    if np.all((newton >= lo) & (newton <= hi)):
+        return None
+    d = newton - p
+    t = min(((hi if d[k] > 0 else lo) - p[k]) / d[k] for k in range(2) if d[k] != 0)
+    return p + t * d
+
+
 def contour_levels(v: HessianValues) -> np.ndarray:
     """Levels for the contour lines: log-spaced for Rosenbrock, ± squares for the bowl."""
     finite = v.grid_values[np.isfinite(v.grid_values)]
@@ -296,18 +322,23 @@ def contour_levels(v: HessianValues) -> np.ndarray:
 
 
 class HessianFigure(Canvas):
-    """Contours of f, the point, the gradient's direction, the eigen-directions, Newton's step."""
+    """Contours of f, the point, the gradient's direction, the eigen-directions, Newton's step.
+
+    The legend sits right of the chart, where it hides no point; a Newton step that leaves the
+    chart ends in an arrowhead on its frame, labelled with the point it goes to.
+    """
 
     def __init__(self, lang: str = "en"):
         import matplotlib as mpl
 
         self.lang = figure_lang(lang)
-        super().__init__(self.lang, (5.0, 4.6), 1)
-        self.figure.subplots_adjust(left=0.1, right=0.97, bottom=0.09, top=0.91)
+        super().__init__(self.lang, (6.4, 4.6), 1)
+        self.figure.subplots_adjust(left=0.075, right=0.7, bottom=0.08, top=0.91)
         (ax,) = self.axes
         ax.set_xlim(*VIEW)
         ax.set_ylim(*VIEW)
         ax.set_aspect("equal")
+        ax.set_anchor("W")
         (self.arrow,) = ax.plot([], [], color="black", lw=2.0)
         (self.head,) = ax.plot([], [], color="black", lw=2.0)
         (self.up_a,) = ax.plot([], [], color="tab:blue", lw=1.6)
@@ -316,16 +347,25 @@ class HessianFigure(Canvas):
         (self.down_b,) = ax.plot([], [], color="tab:red", lw=1.6, ls="--")
         (self.newton_line,) = ax.plot([], [], color="tab:green", lw=0.9, ls=":")
         (self.newton_point,) = ax.plot([], [], "x", color="tab:green", ms=9, mew=2)
+        (self.newton_head,) = ax.plot([], [], color="tab:green", lw=1.6)
         (self.point,) = ax.plot([], [], "o", color="black", ms=5)
+        with mpl.rc_context(self.rc):  # the text takes its font (a CJK one for zh) from here
+            self.newton_label = ax.text(
+                0, 0, "", fontsize=9, color="tab:green",
+                bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )  # fmt: skip
         self.lines = [self.arrow, self.head, self.up_a, self.up_b, self.down_a, self.down_b]
-        self.lines += [self.newton_line, self.newton_point, self.point]
+        self.lines += [self.newton_line, self.newton_point, self.newton_head, self.point]
         self.contours = None
         self._contour_key = None
         handles = [self.arrow, self.up_a, self.down_a, self.newton_point]
         keys = ("gradient", "up", "down", "newton")
         labels = [i18n.text(TEXT, f"legend.{k}", self.lang) for k in keys]
         with mpl.rc_context(self.rc):  # the legend's font is fixed when it is made: CJK too
-            ax.legend(handles, labels, loc="lower left", fontsize=7.5, framealpha=0.85)
+            ax.legend(
+                handles, labels, loc="upper left", bbox_to_anchor=(1.03, 1.0), fontsize=9,
+                borderaxespad=0.0, handlelength=1.6,
+            )  # fmt: skip
 
     def _draw_contours(self, v: HessianValues) -> None:
         key = (v.function, v.a, v.b, v.c, v.dtype)
@@ -338,9 +378,12 @@ class HessianFigure(Canvas):
         if levels.size:
             import matplotlib as mpl
 
+            grid, values = contour_grid(v)
+            if v.function == "rosenbrock":
+                levels = np.log10(levels)
             with mpl.rc_context(self.rc):
                 self.contours = self.axes[0].contour(
-                    GRID, GRID, v.grid_values, levels=levels, colors="#8c959f", linewidths=0.8
+                    grid, grid, values, levels=levels, colors="#8c959f", linewidths=0.8
                 )
         self._contour_key = key
 
@@ -350,6 +393,7 @@ class HessianFigure(Canvas):
         self.titles[0].set_text(i18n.text(TEXT, "title", self.lang, name=name))
         for line in self.lines:
             line.set_data([], [])
+        self.newton_label.set_text("")
         if math.isfinite(v.x) and math.isfinite(v.y):
             self.point.set_data([v.x], [v.y])
         if v.finite:
@@ -372,11 +416,34 @@ class HessianFigure(Canvas):
                 ends = np.array([p - EIGEN * vectors[:, k], p + EIGEN * vectors[:, k]])
                 line.set_data(ends[:, 0], ends[:, 1])
             newton = v.newton
-            if newton is not None and np.all(np.abs(newton) < 1e6):
-                self.newton_line.set_data([p[0], newton[0]], [p[1], newton[1]])
-                self.newton_point.set_data([newton[0]], [newton[1]])
+            if newton is not None and np.all(np.isfinite(newton)):
+                self._draw_newton(p, newton)
         self.artists = ([self.contours] if self.contours is not None else []) + self.lines
+        self.artists.append(self.newton_label)
         return self.png()
+
+    def _draw_newton(self, p: np.ndarray, newton: np.ndarray) -> None:
+        """The step as a dotted line; off the chart, an arrowhead on the frame and the point."""
+        exit_point = newton_exit(p, newton)
+        if exit_point is None:
+            self.newton_line.set_data([p[0], newton[0]], [p[1], newton[1]])
+            self.newton_point.set_data([newton[0]], [newton[1]])
+            return
+        self.newton_line.set_data([p[0], exit_point[0]], [p[1], exit_point[1]])
+        d = (newton - p) / float(np.hypot(*(newton - p)))
+        side = np.array([-d[1], d[0]])
+        left, right = exit_point - 0.25 * d + 0.12 * side, exit_point - 0.25 * d - 0.12 * side
+        self.newton_head.set_data(
+            [left[0], exit_point[0], right[0]], [left[1], exit_point[1], right[1]]
+        )
+        # the label inside the frame, beside the arrowhead
+        lo, hi = VIEW
+        x, y = np.clip(exit_point, lo + 0.15, hi - 0.15)
+        x += -0.3 if x > 0 else 0.3
+        self.newton_label.set_position((x, y))
+        self.newton_label.set_ha("right" if x > 0 else "left")
+        self.newton_label.set_va("top" if y > 0 else "bottom")
+        self.newton_label.set_text(f"({_shown(float(newton[0]))}, {_shown(float(newton[1]))})")
 
 
 class HessianModel:

@@ -40,7 +40,7 @@ TEXT = i18n.strings(
             "en": "one Newton step → ({x}, {y})",
             "zh": "牛顿法一步 → ({x}, {y})",
         },
-        "newton.none": {"en": "one Newton step: none", "zh": "牛顿法一步：无"},
+        "newton.none": {"en": "one Newton step: not unique", "zh": "牛顿法一步：不唯一"},
         "title": {
             "en": "{name}: contours, gradient, eigen-directions",
             "zh": "{name}：等高线、梯度、特征方向",
@@ -57,8 +57,8 @@ TEXT = i18n.strings(
         "status.minimum_exact": {
             "en": "Both eigenvalues are positive: a bowl with its minimum at (0, 0), and one "
             "Newton step lands on it from any point, here ({x}, {y}).",
-            "zh": "两个特征值都是正的：这是一个最小值点在 (0, 0) 的碗，"
-            "牛顿法从任何一点出发都一步落到那里，本次落在 ({x}, {y})。",
+            "zh": "两个特征值都是正的：这是一个碗形函数，最小值点在 (0, 0)，"
+            "牛顿法从任何一点出发都一步落到那里，这里落在 ({x}, {y})。",
         },
         "status.saddle": {
             "en": "One eigenvalue is negative ({l}): the function curves down along the dashed "
@@ -71,22 +71,23 @@ TEXT = i18n.strings(
         "status.maximum": {
             "en": "Both eigenvalues are negative: the function curves down in every direction. "
             "A Newton step goes to ({x}, {y}), uphill towards a maximum.",
-            "zh": "两个特征值都是负的：函数在每个方向上都向下弯。牛顿法一步走到 ({x}, {y})，"
-            "是朝着极大值点上坡。",
+            "zh": "两个特征值都是负的：函数在每个方向上都向下弯。牛顿法一步走到 ({x}, {y})："
+            "这一步往坡上走，朝向极大值点。",
         },
         "status.singular": {
             "en": "The Hessian is singular (an eigenvalue is 0, determinant {d}): the function "
-            "has zero curvature along ({v1}, {v2}), H cannot be inverted, and there is no "
-            "Newton step. For the bowl this happens when b² = 4ac.",
+            "has zero curvature along ({v1}, {v2}) and H cannot be inverted, so H·s = gradient "
+            "has no unique solution s and there is no unique Newton step. For the bowl this "
+            "happens when b² = 4ac, and then that equation has infinitely many solutions.",
             "zh": "黑塞矩阵是奇异的（有一个特征值为 0，行列式为 {d}）："
-            "函数沿 ({v1}, {v2}) 方向的曲率为零，H 不可逆，没有牛顿法的这一步。"
-            "对碗形函数，b² = 4ac 时就会这样。",
+            "函数沿 ({v1}, {v2}) 方向的曲率为零，H 不可逆，所以方程 H·s = g（g 为梯度）没有唯一解，"
+            "牛顿法的这一步也就不唯一。碗形函数在 b² = 4ac 时就是这样，此时这个方程有无穷多个解。",
         },
         "status.overflow": {
             "en": "At ({x}, {y}) the numbers are not finite in {dtype} (an overflow, or an "
             "input that is not a number): no gradient, Hessian or Newton step can be shown. "
             "Move the point closer to the origin or use float64.",
-            "zh": "在 ({x}, {y}) 处，{dtype} 下的数不是有限值（溢出，或者输入不是数）："
+            "zh": "在 ({x}, {y}) 处，{dtype} 下的数不是有限值（溢出，或者输入是 NaN）："
             "无法给出梯度、黑塞矩阵和牛顿法的一步。请把点移近原点，或改用 float64。",
         },
         "tooltip.function": {

@@ -239,8 +239,8 @@ class KinkFigure(Canvas):
 
     def __init__(self, lang: str = "en"):
         self.lang = figure_lang(lang)
-        super().__init__(self.lang, (8.4, 3.3), 2)
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.22)
+        super().__init__(self.lang, (6.4, 3.3), 2)
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
         left, right = self.axes
         (self.curve,) = left.plot([], [], color="black", lw=1.5)
         (self.tangent,) = left.plot([], [], color="tab:red", lw=1.3)
@@ -260,7 +260,8 @@ class KinkFigure(Canvas):
         import matplotlib as mpl
 
         with mpl.rc_context(self.rc):  # the legend's font is fixed when it is made: CJK too
-            right.legend(handles, labels, loc="upper right", fontsize=8, frameon=False)
+            # upper left: empty for all three functions (their slopes there are ≤ 0 or undefined)
+            right.legend(handles, labels, loc="upper left", fontsize=8.5, frameon=False)
 
     def update(self, v: KinkValues) -> bytes:
         left, right = self.axes
@@ -316,7 +317,8 @@ def kink_explorer(lang: str = "en", function: str = "abs", x: float = 0.3) -> ba
         options=[(i18n.text(TEXT, f"name.{f}", lang), f) for f in FUNCTIONS],
         value=function,
         description=i18n.text(TEXT, "label.function", lang),
-        style={**base.LABEL_STYLE, "button_width": "70px"},
+        # 3 × (68 + 4 of margins) pixels fit the 217 the row leaves beside the label
+        style={**base.LABEL_STYLE, "button_width": "68px"},
         layout=w.Layout(**base.CONTROL_LAYOUT),
     )
     base.set_tooltip(choice, i18n.text(TEXT, "tooltip.function", lang))

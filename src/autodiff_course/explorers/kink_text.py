@@ -8,7 +8,7 @@ TEXT = i18n.strings(
         "name.abs": {"en": "|x|", "zh": "|x|"},
         "name.relu": {"en": "ReLU(x)", "zh": "ReLU(x)"},
         "name.sqrt": {"en": "√x", "zh": "√x"},
-        "value": {"en": "f(x) = {name} at x = {x}: {v}", "zh": "f(x) = {name}，x = {x}：{v}"},
+        "value": {"en": "f(x) = {name} at x = {x}: {v}", "zh": "x = {x} 处，f(x) = {name} = {v}"},
         "tape": {"en": "tape's gradient: {v}", "zh": "磁带给出的梯度：{v}"},
         "fd": {"en": "finite difference, h = {h}: {v}", "zh": "有限差分，h = {h}：{v}"},
         "custom": {"en": "custom gradient: {v}", "zh": "自定义梯度：{v}"},
@@ -40,7 +40,7 @@ TEXT = i18n.strings(
             "en": "h = {h} is too small for {dtype} at x = {x}: x + h and x − h round to the "
             "same number, so the finite difference is {fd} whatever the slope. "
             "Make h larger or switch to float64.",
-            "zh": "对 x = {x} 处的 {dtype} 来说，h = {h} 太小了：x + h 和 x − h 舍入成同一个数，"
+            "zh": "在 {dtype} 下，h = {h} 对 x = {x} 来说太小了：x + h 和 x − h 舍入成同一个数，"
             "所以无论斜率是多少，有限差分都是 {fd}。请增大 h，或改用 float64。",
         },
         "status.at_kink": {
@@ -51,18 +51,19 @@ TEXT = i18n.strings(
             "有限差分取两侧的平均，得到 {fd}。",
         },
         "status.across": {
-            "en": "The step crosses the kink at 0 (|x| < h): the finite difference {fd} is an "
-            "average slope of both sides, not the derivative {g}. A gradient check here "
-            "fails even for a correct gradient; make h smaller than |x|.",
-            "zh": "差分步长跨过了 0 处的尖点（|x| < h）：有限差分 {fd} 是两侧斜率的平均，"
-            "而不是导数 {g}。在这里做梯度检验，即使梯度正确也会失败；请让 h 小于 |x|。",
+            "en": "The step crosses the kink at 0 (|x| < h): the finite difference {fd} is the "
+            "average slope over [x − h, x + h] (a secant slope), not the derivative {g}. "
+            "A gradient check here fails even for a correct gradient; make h smaller than |x|.",
+            "zh": "差分步长跨过了 0 处的尖点（|x| < h）：有限差分 {fd} 是区间 [x − h, x + h] "
+            "上的平均斜率（割线斜率），而不是导数 {g}。"
+            "在这里做梯度检验，即使梯度正确也会失败；请让 h 小于 |x|。",
         },
         "status.sqrt_zero": {
-            "en": "At x = 0 the tape's gradient of √x is ∞ (1 / 2√0), and one ∞ turns into nan "
-            "downstream. The custom gradient caps it at {c}; the finite difference needs "
-            "√(−h) and gives nan.",
-            "zh": "在 x = 0 处，磁带给出的 √x 的梯度是 ∞（1 / 2√0），一个 ∞ 传到下游就会变成 nan。"
-            "自定义梯度把它限制在 {c}；有限差分要用到 √(−h)，得到 nan。",
+            "en": "At x = 0 the tape's gradient of √x is ∞ (1 / (2√0)), and that ∞ becomes nan "
+            "as soon as the backward pass multiplies it by a 0. The custom gradient caps it at "
+            "{c}; the finite difference needs √(−h) and gives nan.",
+            "zh": "在 x = 0 处，磁带给出的 √x 的梯度是 ∞（1 / (2√0)），反向传播中这个 ∞ 一旦乘上 0 "
+            "就变成 nan。自定义梯度把它限制在 {c}；有限差分要用到 √(−h)，得到 nan。",
         },
         "status.sqrt_across": {
             "en": "x − h < 0: the finite difference takes the square root of a negative "
@@ -76,10 +77,11 @@ TEXT = i18n.strings(
             "占主导。请试试更大的 h 或 float64。",
         },
         "status.truncation": {
-            "en": "The finite difference is off by {err} (relative): h is too large for the "
-            "curvature here (error about h²·|f‴| / 6). Try a smaller h.",
-            "zh": "有限差分的相对误差为 {err}：对这里的曲率来说 h 太大了"
-            "（误差约为 h²·|f‴| / 6）。请试试更小的 h。",
+            "en": "The finite difference is off by {err} (relative): h is too large here. The "
+            "truncation error of a central difference is about h²·|f‴| / 6, set by the third "
+            "derivative f‴. Try a smaller h.",
+            "zh": "有限差分的相对误差为 {err}：这里的 h 太大了。中心差分的截断误差约为 "
+            "h²·|f‴| / 6，由三阶导数 f‴ 决定。请试试更小的 h。",
         },
         "status.agree": {
             "en": "The finite difference agrees with the tape to {err} (relative).",

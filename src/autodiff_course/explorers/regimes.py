@@ -25,7 +25,7 @@ TEXT = i18n.strings(
             "en": "No minimum: with a = {a} ≤ 0 the curve {shape}, so gradient descent "
             "has nowhere to settle: wherever the slope is not 0 it keeps going downhill. "
             "Make a positive to get a minimum.",
-            "zh": "没有最小值：a = {a} ≤ 0 时曲线{shape}，梯度下降没有可以停下的地方："
+            "zh": "没有最小值。a = {a} ≤ 0 时曲线{shape}，梯度下降没有可以停下的地方："
             "只要斜率不为 0，它就会一直往下走。把 a 调成正数才有最小值。",
         },
         "heads_off": {
@@ -56,50 +56,50 @@ TEXT = i18n.strings(
         "constant": {
             "en": "Constant: with a = 0 and b = 0, f(x) = c everywhere. The slope is 0, so x "
             "never moves, and every x is as low as any other: there is no single minimum.",
-            "zh": "常数函数：a = 0 且 b = 0 时，处处都有 f(x) = c。斜率为 0，所以 x 从不移动；"
+            "zh": "常数函数。a = 0 且 b = 0 时，处处都有 f(x) = c。斜率为 0，所以 x 从不移动；"
             "每个 x 都一样低，没有唯一的最小值点。",
         },
         "shape_down": {"en": "opens downwards", "zh": "开口向下"},
         "no_steps": {
             "en": "0 steps: nothing happens, x stays at x₀.",
-            "zh": "0 步：什么也不会发生，x 停在 x₀。",
+            "zh": "0 步，什么也不会发生，x 停在 x₀。",
         },
         "no_move": {
             "en": "Learning rate 0: every step is x ← x − 0·f′(x), so x never moves.",
-            "zh": "学习率为 0：每一步都是 x ← x − 0·f′(x)，x 永远不动。",
+            "zh": "学习率为 0。每一步都是 x ← x − 0·f′(x)，x 永远不动。",
         },
         "uphill": {
             "en": "A negative learning rate climbs uphill: {factor} > 1, "
             "so x moves away from the minimum. {rule}",
-            "zh": "学习率为负数会往坡上走：{factor} > 1，x 离最小值点越来越远。{rule}",
+            "zh": "学习率为负数会往坡上走。{factor} > 1，x 离最小值点越来越远。{rule}",
         },
         "converges": {
             "en": "Converges: {factor} < 1, the distance to the minimum shrinks "
             "by this factor every step, without overshooting. {rule}",
-            "zh": "收敛：{factor} < 1，到最小值点的距离每一步都按这个倍数缩小，"
+            "zh": "收敛。{factor} < 1，到最小值点的距离每一步都按这个倍数缩小，"
             "而且不会越过最小值点。{rule}",
         },
         "one_step": {
             "en": "Converges in one step: 1 − 2a·lr = 0 (lr = 1/(2a)), "
             "so the first step lands exactly on the minimum. {rule}",
-            "zh": "一步收敛：1 − 2a·lr = 0（lr = 1/(2a)），第一步就正好落在最小值点上。{rule}",
+            "zh": "一步收敛。1 − 2a·lr = 0（lr = 1/(2a)），第一步就正好落在最小值点上。{rule}",
         },
         "oscillates_converges": {
             "en": "Oscillates and converges: 1 − 2a·lr is negative, so x jumps "
             "across the minimum every step, but {factor} < 1, so the jumps shrink. {rule}",
-            "zh": "振荡收敛：1 − 2a·lr 为负，x 每一步都跳到最小值点的另一侧，"
+            "zh": "振荡收敛。1 − 2a·lr 为负，x 每一步都跳到最小值点的另一侧，"
             "但 {factor} < 1，所以跳动越来越小。{rule}",
         },
         "oscillates_forever": {
             "en": "Oscillates forever: 1 − 2a·lr = −1 (lr = 1/a), so x jumps between two "
             "points at the same distance from the minimum and never converges. {rule}",
-            "zh": "永远振荡：1 − 2a·lr = −1（lr = 1/a），x 在到最小值点距离相同的"
+            "zh": "永远振荡。1 − 2a·lr = −1（lr = 1/a），x 在到最小值点距离相同的"
             "两个点之间来回跳，永远不收敛。{rule}",
         },
         "diverges": {
             "en": "Diverges: {factor} > 1, every step overshoots further than the last, "
             "and x runs away from the minimum. {rule}",
-            "zh": "发散：{factor} > 1，每一步都比上一步冲得更远，x 离最小值点越来越远。{rule}",
+            "zh": "发散。{factor} > 1，每一步都比上一步冲得更远，x 离最小值点越来越远。{rule}",
         },
         "overflow": {
             "en": " In {dtype}, x overflows to {inf} at step {k} and stays there.",
@@ -115,11 +115,11 @@ TEXT = i18n.strings(
             "en": " In {dtype}, x overflows to {inf} at step {k}; the next step computes "
             "∞ − ∞, so from step {j} on x is nan (not a number).",
             "zh": "在 {dtype} 下，x 在第 {k} 步溢出为 {inf}；下一步要计算 ∞ − ∞，"
-            "所以从第 {j} 步起 x 是 nan（非数值，not a number）。",
+            "所以从第 {j} 步起 x 是 nan（非数，NaN）。",
         },
         "nan": {
             "en": " In {dtype}, x becomes nan (not a number) at step {k}.",
-            "zh": "在 {dtype} 下，x 在第 {k} 步变成 nan（非数值，not a number）。",
+            "zh": "在 {dtype} 下，x 在第 {k} 步变成 nan（非数，NaN）。",
         },
         # Round to nearest: x + step gives x back once the step is below half the spacing.
         "plateau": {
@@ -127,6 +127,12 @@ TEXT = i18n.strings(
             "smaller than half the spacing between {dtype} numbers near x.",
             "zh": "在 {dtype} 下，x 在第 {k} 步之后不再变化：步长已经小于 x 附近"
             "相邻两个 {dtype} 数之间间隔的一半。",
+        },
+        # x lands on x* itself: no rounding involved, the path has simply arrived.
+        "reached": {
+            "en": " In {dtype}, x reaches the minimum x* = {x} exactly at step {k} "
+            "and stays there.",
+            "zh": "在 {dtype} 下，x 在第 {k} 步正好到达最小值点 x* = {x}，之后一直停在那里。",
         },
     },
 )
@@ -188,6 +194,7 @@ class PathFacts:
     overflow_to: float = math.inf  # x at that step: ±inf, or nan
     nan_step: int | None = None  # first step whose x is nan
     plateau: int | None = None  # last step that changed x, when x then stands still
+    at_minimum: float | None = None  # x* when x stands still exactly on it
     leaves: int | None = None  # first step outside the explorer's left plot
     towards: float = 0.0  # +1 or −1: where x went; 0 when it never moved
     stays_reason: str = "tiny"  # why x never moved: no_steps, no_move, flat or tiny
@@ -217,6 +224,9 @@ def with_float_remarks(status: Status, facts: PathFacts, lang: str) -> Status:
             message += i18n.text(
                 TEXT, kind, lang, dtype=facts.dtype, k=facts.overflow, inf=inf, j=j
             )
-    if facts.plateau is not None:
+    if facts.plateau is not None and facts.at_minimum is not None:
+        x = number(facts.at_minimum)
+        message += i18n.text(TEXT, "reached", lang, dtype=facts.dtype, k=facts.plateau, x=x)
+    elif facts.plateau is not None:
         message += i18n.text(TEXT, "plateau", lang, dtype=facts.dtype, k=facts.plateau)
     return Status(status.kind, message)

@@ -38,7 +38,8 @@ def wrap(line: str, fits) -> list[str]:
             else:
                 pieces.append(current)
                 current = ""
-        current += ch
+        if current or not ch.isspace():  # a piece never starts with a space
+            current += ch
     pieces.append(current)
     return pieces
 
@@ -51,6 +52,8 @@ def still_png(figure_png: bytes, lines: list[str], rc: dict) -> bytes:
     from matplotlib.font_manager import FontProperties
     from PIL import Image
 
+    from autodiff_course.explorers.formatting import glued
+
     figure = Image.open(io.BytesIO(figure_png)).convert("RGB")
     width = figure.width
     with mpl.rc_context(rc):
@@ -61,7 +64,8 @@ def still_png(figure_png: bytes, lines: list[str], rc: dict) -> bytes:
             measured, _, _ = renderer.get_text_width_height_descent(piece, font, ismath=False)
             return measured <= width - 2 * MARGIN_PX
 
-        wrapped = [piece for line in lines for piece in wrap(line, fits)]
+        # no-break spaces (`glued`) keep formulas and numbers with their units on one line
+        wrapped = [piece for line in lines for piece in wrap(glued(line), fits)]
         height = 2 * MARGIN_PX + LINE_HEIGHT_PX * len(wrapped)
         text = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
         for i, piece in enumerate(wrapped):

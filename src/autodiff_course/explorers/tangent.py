@@ -15,14 +15,14 @@ from autodiff_course.quadratic import quadratic, quadratic_curvature, quadratic_
 TEXT = i18n.strings(
     __name__,
     {
-        "f": {"en": "f({x}) = {v} (exact {e})", "zh": "f({x}) = {v}（精确值 {e}）"},
+        "f": {"en": "f({x}) = {v} (exact {e})", "zh": "f({x}) = {v}（按公式 {e}）"},
         "slope": {
             "en": "f′({x}) from the tape = {v} (exact 2ax + b = {e})",
-            "zh": "磁带求得 f′({x}) = {v}（精确值 2ax + b = {e}）",
+            "zh": "磁带求得 f′({x}) = {v}（公式 2ax + b = {e}）",
         },
         "curv": {
             "en": "f″({x}) from a nested tape = {v} (exact 2a = {e})",
-            "zh": "嵌套磁带求得 f″({x}) = {v}（精确值 2a = {e}）",
+            "zh": "嵌套磁带求得 f″({x}) = {v}（公式 2a = {e}）",
         },
         "title": {
             "en": "f(x) = a·x² + b·x + c and its tangent at x",

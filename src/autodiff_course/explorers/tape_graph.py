@@ -56,11 +56,11 @@ TEXT = i18n.strings(
             "没有有限的数可画。请选择更小的 |x|。",
         },
         "value": {"en": "value", "zh": "值"},
-        "adjoint": {"en": "adjoint", "zh": "伴随"},
+        "adjoint": {"en": "adjoint", "zh": "伴随值"},
         "title": {
-            "en": "the recorded graph: values computed left to right, adjoints passed right "
-            "to left; ∂ on an arrow = local derivative",
-            "zh": "记录下来的计算图：值从左往右算，伴随值从右往左传；箭头上的 ∂ 是局部导数",
+            "en": "the recorded graph: values computed along the arrows, adjoints passed back "
+            "against them; ∂ on an arrow = local derivative",
+            "zh": "记录下来的计算图：值沿箭头方向计算，伴随值逆着箭头传回；箭头上的 ∂ 是局部导数",
         },
         "tip_a": {"en": "a in f(x) = a·x² + b·x + c", "zh": "f(x) = a·x² + b·x + c 中的 a"},
         "tip_b": {"en": "b in f(x) = a·x² + b·x + c", "zh": "f(x) = a·x² + b·x + c 中的 b"},
@@ -140,6 +140,11 @@ def tape_values(a: float, b: float, c: float, x: float) -> TapeValues:
     return TapeValues(a, b, c, x, leaves, tape.records, adjoints, len(log), own, ref, None)
 
 
+def spread(i: int, n: int, height: float) -> float:
+    """Vertical offset of the i-th of n arrow ends on a box's side (0 for a single one)."""
+    return 0.0 if n < 2 else (i / (n - 1) - 0.5) * 0.4 * height
+
+
 def _g(v: float) -> str:
     """6 significant digits, −0 shown as 0, a true minus sign."""
     return f"{v + 0.0:.6g}".replace("-", "−")
@@ -197,12 +202,17 @@ class TapeModel:
     #    lines are drawn once; an update draws only the lines with numbers, and a line it has
     #    drawn before at the same place is pasted back from a cache (drawing text is the cost)
 
-    LAYOUT = {  # column, row of each node of a·x² + b·x + c
+    # Column, row of each node of a·x² + b·x + c. Four columns, the last step below the one
+    # before: the boxes are wide enough for their numbers in a figure 640 pixels wide, which
+    # windows from 1024 pixels up show at (nearly) its own size.
+    LAYOUT = {
         "a": (0, 0.0), "x": (0, 1.5), "b": (0, 3.0), "c": (0, 4.3),
-        "v1": (1, 1.0), "v3": (1, 2.6), "v2": (2, 0.5), "v4": (3, 1.6), "v5": (4, 2.9),
+        "v1": (1.1, 1.0), "v3": (1.1, 2.6), "v2": (2.1, 0.5), "v4": (3.1, 1.1), "v5": (3.1, 3.3),
     }  # fmt: skip
 
-    BOX = (0.68, 0.82)  # width, height of a node's box, in data units
+    BOX = (0.74, 0.84)  # width, height of a node's box, in data units
+    FIGSIZE, DPI = (6.4, 3.8), 100
+    FONT = 8.5  # the boxes' lines; the arrows' ∂ labels are 8 points (11 pixels)
     CACHE_SIZE = 4096  # drawn lines kept, about 5 kB each
 
     def _build(self, result: TapeValues):
@@ -215,31 +225,43 @@ class TapeModel:
 
         lang = self.figure_lang
         with mpl.rc_context(course_rc(lang)):
-            fig = Figure(figsize=(8.4, 3.9), dpi=88)
+            fig = Figure(figsize=self.FIGSIZE, dpi=self.DPI)
             canvas = FigureCanvasAgg(fig)
-            ax = fig.add_axes((0, 0, 1, 0.93))
-            ax.set_xlim(-0.55, 4.6)
+            ax = fig.add_axes((0, 0, 1, 0.88))
+            ax.set_xlim(-0.41, 3.51)
             ax.set_ylim(4.95, -0.6)
             ax.axis("off")
-            fig.suptitle(i18n.text(TEXT, "title", lang), fontsize=10, y=0.985)
+            # two lines, cut after the semicolon: one is wider than the figure
+            title = i18n.text(TEXT, "title", lang).replace("; ", ";\n").replace("；", "；\n")
+            fig.suptitle(title, fontsize=9, y=0.99, linespacing=1.3)
             width, height = self.BOX
             texts = {}  # slot → (Text, lowest and highest pixel row its line may use)
-            for node in result.leaves + result.records:
+            nodes = result.leaves + result.records
+            # Where the arrows leave and reach a box: spread along its side, one point each.
+            children = {n.name: [c for c in nodes for p, _ in c.parents if p is n] for n in nodes}
+            for node in nodes:
                 col, row = self.LAYOUT[node.name]
                 for k, (parent, _) in enumerate(node.parents):
                     if parent.name in self.LAYOUT:
                         pc, pr = self.LAYOUT[parent.name]
-                        start, end = (pc + width / 2, pr), (col - width / 2, row)
+                        out = children[parent.name]
+                        start = (pc + width / 2, pr + spread(out.index(node), len(out), height))
+                        end = (col - width / 2, row + spread(k, len(node.parents), height))
+                        below = pc == col  # the step below its parent: straight down
+                        if below:
+                            start, end = (col, pr + height / 2), (col, row - height / 2)
                         ax.annotate(
                             "", xy=end, xytext=start,
                             arrowprops={"arrowstyle": "-|>", "color": "#8c959f", "lw": 1.1},
                         )  # fmt: skip
-                        # the local derivative, written on the arrow near its head
+                        # the local derivative, written on the arrow near its head (beside it
+                        # when the arrow points down)
                         label = ax.text(
-                            start[0] + 0.62 * (end[0] - start[0]),
-                            start[1] + 0.62 * (end[1] - start[1]) - 0.12,
-                            "", ha="center", va="center", fontsize=8.5, color="#6e7781",
-                            animated=True,
+                            start[0] + 0.55 * (end[0] - start[0]) + (0.06 if below else 0.0),
+                            start[1] + 0.55 * (end[1] - start[1]) - (0.0 if below else 0.13),
+                            "", ha="left" if below else "center", va="center", fontsize=8,
+                            color="#57606a", animated=True,
+                            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"},
                         )  # fmt: skip
                         texts[node.name, k] = (label, None)
                 leaf = not node.parents
@@ -254,7 +276,7 @@ class TapeModel:
                 # matplotlib spaces the lines of one text (1.2 × the font size); drawn as three
                 # texts, so that the head is drawn once.
                 head = node.name if leaf else describe(node)
-                step = 1.2 * 9.5 * fig.dpi / 72  # pixels from one line's centre to the next
+                step = 1.2 * self.FONT * fig.dpi / 72  # pixels from one line's centre to the next
                 y0, y1, y2 = step, 0.0, -step
                 middle = ax.transData.transform((col, row))[1]
                 between = -0.5 * step  # where the value line's pixels end and the adjoint's begin
@@ -265,7 +287,7 @@ class TapeModel:
                 ):
                     line = ax.text(
                         col, row, head if slot == "head" else "", ha="center", va="center",
-                        fontsize=9.5, animated=slot != "head",
+                        fontsize=self.FONT, animated=slot != "head",
                         transform=offset_copy(ax.transData, fig, y=y, units="dots"),
                     )  # fmt: skip
                     if slot != "head":
@@ -330,7 +352,7 @@ class TapeModel:
 
         key, params = result.problem
         with mpl.rc_context(course_rc(self.figure_lang)):
-            fig = Figure(figsize=(8.4, 1.2), dpi=80)
+            fig = Figure(figsize=(self.FIGSIZE[0], 1.2), dpi=self.DPI)
             fig.text(0.5, 0.5, i18n.text(TEXT, key, self.figure_lang, **params), ha="center",
                      va="center", wrap=True, fontsize=10, color="#cf222e")  # fmt: skip
             buffer = io.BytesIO()
