@@ -1,8 +1,9 @@
 """The learner package needs only TensorFlow, NumPy, matplotlib and ipywidgets.
 
 Colab and Binder install the package for learners; whatever it imports must come with those
-four (and their own dependencies: Keras with TensorFlow, Pillow with matplotlib, IPython with
-ipywidgets). Every `import` in every module is checked, at the top or inside a function.
+four (and their own dependencies: Keras with TensorFlow, Pillow with matplotlib, IPython and
+traitlets with ipywidgets). Every `import` in every module is checked, at the top or inside a
+function.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ALLOWED = {
     "PIL",  # Pillow, a dependency of matplotlib
     "ipywidgets",
     "IPython",  # a dependency of ipywidgets
+    "traitlets",  # a dependency of ipywidgets 7 and 8 (a typed size is validated with it)
     "google",  # google.colab, imported only inside Colab
 }
 # Modules of the package that notebooks never import (the authoring tools are in tools/):
