@@ -1,8 +1,9 @@
 # make lab        - create .venv from the lock if needed, start JupyterLab on the course
 # make prepare    - after editing .md files: exercises, sync, record what changed, README, verify
 # make test-nb NB="chapters/en/01_gradient_tape.md ..." - nbval on those notebooks (or folders)
+# make record NB="chapters/en/01_gradient_tape.md ..." [FRESH=1] - re-record (no NB: all 72)
 # make test       - everything CI runs: verify, ruff, all tests, every notebook re-executed
-# make test-fast  - the same without notebooks and browser (about 2 min): while writing
+# make test-fast  - no notebooks, no browser: about 2 min on an idle 2-core machine, 5-6 min busy
 # `make help` lists the other targets.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -30,6 +31,7 @@ help:
 	@echo "other targets: env lock sync record readme exercises verify slides bench bench-browser"
 	@echo "               bench-memory release wheelhouse lint format clean test-colab"
 	@echo "               site test-site bench-site (the website: build/site/)"
+	@echo "               nbgrader nbgrader-env test-nbgrader room-report bench-nbgrader (nbgrader/)"
 	@echo "               (CONTRIBUTING.md has the table; docs/authoring.md the checklists)"
 
 # Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
@@ -70,7 +72,7 @@ test: $(DEV_STAMP)
 	$(AUTHOR) verify
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(PYTEST) tests -q -m "not site"
+	$(PYTEST) tests -q -m "not site and not nbgrader"
 	$(PYTEST) --nbval -n $(JOBS) --dist loadfile -q -p no:cacheprovider \
 		--nbval-current-env $(NOTEBOOK_DIRS)
 
@@ -91,6 +93,10 @@ lock: $(DEV_STAMP)
 	$(LOCK) $(LOCK_ARGS) --group test -o requirements/dev.txt
 	$(LOCK) --group learner -c requirements/dev.txt -o requirements/learner.txt
 	$(LOCK) --group site -c requirements/dev.txt -o requirements/site.txt
+	$(LOCK) --group nbgrader -c requirements/dev.txt -o requirements/nbgrader.txt
+	$(LOCK) hub/hub.in -c requirements/dev.txt -o requirements/hub.txt
+	$(LOCK) hub/user.in --group pyproject.toml:learner -c requirements/learner.txt \
+		-o requirements/hub-user.txt
 	$(AUTHOR) readme
 
 # Everything a change to the .md files needs before a commit, then a list of what it changed:
@@ -107,9 +113,10 @@ test-nb: $(DEV_STAMP)
 sync: $(DEV_STAMP)
 	$(AUTHOR) sync
 
-# Execute notebooks and store the outputs the tests compare with: make record [NB="file or dir"].
-# Excused cells (timings) keep their outputs while a notebook's code is unchanged; FRESH=1 renews
-# them (after a change in src/ that changes what they show).
+# Execute notebooks and store the outputs the tests compare with: make record [NB="files or dirs"]
+# (without NB: every notebook). Excused cells (timings, explorers) keep their outputs while a
+# notebook's code is unchanged; FRESH=1 renews them: needed after a change in src/ that changes
+# what they show, which no test catches (docs/authoring.md, "After a change in src/").
 record: $(DEV_STAMP)
 	$(AUTHOR) sync $(NB)
 	$(AUTHOR) record $(if $(FRESH),--fresh) $(NB)
@@ -150,9 +157,44 @@ test-site: site $(DEV_STAMP)
 bench-site: site $(DEV_STAMP)
 	$(BIN)/python -m course_tools.site bench
 
-# Time one slider move of the explorers (compute + redraw) and count the traces.
+# The nbgrader route (docs/instructor/, "Seeing the room with nbgrader"). nbgrader: the
+# assignments nbgrader/source/NN_slug_{en,zh}/ from solutions/ (never edit them by hand).
+# nbgrader-env: its own venv .venv-nbgrader (requirements/nbgrader.txt: the learners' lock and
+# nbgrader), never the learners' .venv; autograding runs the checks there. test-nbgrader: the
+# round trip with simulated learners. room-report: NBGRADER_COURSE/reports/ from the gradebook
+# (ASSIGNMENTS="01_gradient_tape_en ...", default all autograded). bench-nbgrader: autograde
+# time per submission.
+.PHONY: nbgrader nbgrader-env test-nbgrader room-report bench-nbgrader
+NBGRADER_VENV := .venv-nbgrader
+NBGRADER_STAMP := $(NBGRADER_VENV)/.installed
+NBGRADER_COURSE ?= nbgrader
+$(NBGRADER_STAMP): requirements/nbgrader.txt pyproject.toml
+	test -x $(NBGRADER_VENV)/bin/python || $(PYTHON) -m venv $(NBGRADER_VENV)
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/nbgrader.txt
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+nbgrader-env: $(NBGRADER_STAMP)
+
+nbgrader: $(DEV_STAMP)
+	$(AUTHOR) nbgrader
+
+test-nbgrader: $(NBGRADER_STAMP) $(DEV_STAMP)
+	$(PYTEST) tests/nbgrader -q
+
+room-report: $(NBGRADER_STAMP)
+	PYTHONPATH=tools $(NBGRADER_VENV)/bin/python -m course_tools.room_report \
+		--course $(NBGRADER_COURSE) $(ASSIGNMENTS)
+
+bench-nbgrader: $(NBGRADER_STAMP) $(DEV_STAMP)
+	$(BIN)/python -m course_tools.nbgrader_room bench $(BENCH_NBGRADER_ARGS)
+
+# Time one slider move of the explorers (compute + redraw) and count the traces. Prints the
+# figures; a median over 50 ms or a p95 over 100 ms is reported "over budget on this machine
+# (load N)" and exits 0 unless STRICT=1 (on a quiet machine); an extra trace always exits 1.
 bench: $(DEV_STAMP)
-	$(AUTHOR) bench
+	$(AUTHOR) bench $(if $(STRICT),--strict)
 
 # Key press to new figure in JupyterLab + headless Chromium, against an echo-only slider's floor.
 bench-browser: $(DEV_STAMP)
@@ -213,5 +255,64 @@ test-colab: $(COLAB_VENV)/.installed
 colab-constraints: $(DEV_STAMP)
 	$(AUTHOR) colab-constraints $(FREEZE)
 
+# A workshop room on one server (docs/instructor/, "A room on one server"): JupyterHub, its proxy
+# (npm, hub/proxy/package-lock.json) and idle culler in .venv-hub; each learner's JupyterLab runs
+# in .venv-hub-user (the learner lock + jupyterhub-singleuser, nbgitpuller, nbgrader) with the
+# same server config as `make lab`. Never the learners' .venv. HUB_PORT=8000, HUB_DIR=build/hub.
+.PHONY: hub hub-env nbgitpuller-link test-hub bench-room
+HUB_VENV := .venv-hub
+HUB_USER_VENV := .venv-hub-user
+HUB_PROXY := build/hub/node_modules/.bin/configurable-http-proxy
+HUB_PORT ?= 8000
+HUB_DIR ?= build/hub
+$(HUB_VENV)/.installed: requirements/hub.txt
+	test -x $(HUB_VENV)/bin/python || $(PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/hub.txt
+	touch $@
+
+$(HUB_USER_VENV)/.installed: requirements/hub-user.txt pyproject.toml .jupyter/overrides.json \
+		.jupyter/jupyter_server_config.json
+	test -x $(HUB_USER_VENV)/bin/python || $(PYTHON) -m venv $(HUB_USER_VENV)
+	$(HUB_USER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_USER_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/hub-user.txt
+	$(HUB_USER_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	mkdir -p $(HUB_USER_VENV)/share/jupyter/lab/settings $(HUB_USER_VENV)/etc/jupyter
+	cp .jupyter/overrides.json $(HUB_USER_VENV)/share/jupyter/lab/settings/overrides.json
+	cp .jupyter/jupyter_server_config.json $(HUB_USER_VENV)/etc/jupyter/jupyter_server_config.json
+	touch $@
+
+$(HUB_PROXY): hub/proxy/package.json hub/proxy/package-lock.json
+	mkdir -p build/hub
+	cp hub/proxy/package.json hub/proxy/package-lock.json build/hub/
+	cd build/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-env: $(HUB_VENV)/.installed $(HUB_USER_VENV)/.installed $(HUB_PROXY)
+
+# The room at http://127.0.0.1:$(HUB_PORT); passwords: HUB_PASSWORD and HUB_ADMIN_PASSWORD, or
+# made once into $(HUB_DIR)/passwords.json.
+hub: hub-env
+	HUB_DIR=$(HUB_DIR) HUB_PORT=$(HUB_PORT) $(HUB_VENV)/bin/python hub/room.py start
+
+# make nbgitpuller-link HUB_URL=https://hub.example.org CHAPTER=01 [LINK_LANG=zh]
+#	[KIND=exercises] [BRANCH=main] [REPO=https://gitee.com/you/tf2-autodiff (a mirror)]
+nbgitpuller-link:
+	@$(PYTHON) hub/room.py link "$(HUB_URL)" "$(CHAPTER)" --lang $(or $(LINK_LANG),en) \
+		--kind $(or $(KIND),chapters) $(if $(BRANCH),--branch $(BRANCH)) \
+		$(if $(REPO),--repo "$(REPO)")
+
+# A real hub with two learners (nbgitpuller merge, a killed kernel, a hub restart, Chromium),
+# the Kubernetes values file against the chart's schema.
+test-hub: hub-env $(DEV_STAMP)
+	HUB_TESTS=1 $(PYTEST) tests/hub -q
+
+# Learners driven through the hub's REST API and the proxy: memory, slider moves, cells, start-up
+# for N = 1 2 4 8 16 (BENCH_ROOM_ARGS="--learners 1,2"); table and build/bench-room/room.png.
+# BENCH_ROOM_ARGS="--report build/bench-room/results.json" prints a run's tables again.
+bench-room: hub-env $(DEV_STAMP)
+	$(BIN)/python hub/bench_room.py $(BENCH_ROOM_ARGS)
+
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) $(SITE_VENV) build artifacts
+	rm -rf $(VENV) $(COLAB_VENV) $(SITE_VENV) $(HUB_VENV) $(HUB_USER_VENV) $(NBGRADER_VENV) build \
+		artifacts

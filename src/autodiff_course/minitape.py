@@ -123,10 +123,45 @@ def describe(node):
     return f"{node.name} = {node.op}({', '.join(inputs)})"
 
 
-def source(obj):
-    """The source code of a function or class of this module, as a code block for a notebook."""
+# The comments and docstrings that chapter 11 shows, as a Chinese reader sees them: one code,
+# its notes in the notebook's language (tests/content/test_prose.py checks none is left out).
+COMMENTS_ZH = {
+    "# ((parent, ∂self/∂parent), ...)": "# ((父节点, ∂self/∂父节点), ...)",
+    "# an operation, computed while a tape records": "# 有父节点（是运算的结果），且有磁带正在记录",
+    "# k is a plain number": "# k 是普通的数",
+    "A plain number becomes a constant Value (named after its value); a Value stays itself.": (
+        "把普通的数变成常量 Value（以它的值命名）；Value 原样返回。"
+    ),
+    "Records every operation computed inside `with Tape() as tape:`, in order.": (
+        "按顺序记录 `with Tape() as tape:` 之内算出的每个运算。"
+    ),
+    "# the tapes recording now, innermost last": "# 正在记录的磁带，最内层的在最后",
+    "d target / d source for each source; None where the target does not depend on it.": (
+        "对每个 source 返回 d target / d source；target 与它无关时返回 None。"
+    ),
+    "Play the tape backwards: the adjoint of every value, d target / d value.": (
+        "倒放磁带：求出每个值的伴随值 d target / d value。"
+    ),
+    "Each record is visited after every record that used it (they come later on the tape), so\n"
+    "    its adjoint is complete before it is passed on to its parents.": (
+        "每条记录都在所有用到它的记录（它们在磁带上更靠后）之后才被访问，\n"
+        "    所以它的伴随值在传给父节点之前已经累加完整。"
+    ),
+    "# the target does not depend on this record": "# target 不依赖这条记录",
+}
+
+
+def source(obj, lang="en"):
+    """The source code of a function or class of this module, as a code block for a notebook;
+    with lang="zh" its comments and docstrings are in Chinese."""
     import inspect
 
     from IPython.display import Markdown
 
-    return Markdown(f"```python\n{inspect.getsource(obj)}```")
+    from autodiff_course.i18n import language
+
+    code = inspect.getsource(obj)
+    if language(lang) == "zh":
+        for english, chinese in COMMENTS_ZH.items():
+            code = code.replace(english, chinese)
+    return Markdown(f"```python\n{code}```")

@@ -19,7 +19,6 @@ Screenshots of every explorer notebook:  .venv/bin/python tests/browser/test_bro
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+import conftest
 from course_tools.lab_browser import (
     ARTIFACTS,
     CHROMIUM,
@@ -96,10 +96,7 @@ def course_lab(tmp: Path) -> Lab:
 
 
 def skip_or_fail(reason: str) -> None:
-    """Skip on a laptop without Chromium; fail under CI=true, where the test must run."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and the browser test cannot run: {reason}")
-    pytest.skip(reason)
+    conftest.skip_or_fail(reason, "browser")
 
 
 @pytest.fixture(scope="module")

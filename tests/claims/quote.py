@@ -10,6 +10,7 @@ until the quote is updated; a TensorFlow release that changes the behaviour fail
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -53,3 +54,13 @@ def run_fresh(code: str, env: dict[str, str] | None = None, timeout: float = 120
     if proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}:\n{proc.stderr[-2000:]}")
     return proc.stdout
+
+
+def recorded(chapter: str, marker: str, lang: str = "en") -> str:
+    """The recorded text output of the code cell of a chapter notebook that contains `marker`
+    (for a guide sentence that quotes what a notebook printed)."""
+    notebook = json.loads((ROOT / f"chapters/{lang}/{chapter}.ipynb").read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code" and marker in "".join(cell["source"]):
+            return "".join("".join(out.get("text", "")) for out in cell.get("outputs", []))
+    raise AssertionError(f"no cell with {marker!r} in {chapter}")

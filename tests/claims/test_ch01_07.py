@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import weakref
 import numpy as np
 import pytest
 import tensorflow as tf
-from quote import run_fresh, says
+from quote import recorded, run_fresh, says
 
 from conftest import ROOT
 
@@ -78,6 +79,21 @@ def test_a_tape_records_only_operations_on_watched_tensors():
     says(zh(C01), "磁带会记录每一个涉及**被监视**（watched）张量的运算")
     says(zh(C01), "`tf.GradientTape` 记录 `with` 代码块中涉及被监视张量的运算")
     says(zh(C01), "变量会被自动监视")
+    says(
+        GUIDE_EN,
+        "The tape records TensorFlow operations on tensors. Trainable variables are watched automatically",
+    )
+    says(GUIDE_ZH, "磁带记录的是对张量执行的 TensorFlow 运算。可训练的变量会被自动监视（watch）")
+    says(
+        en(C02),
+        "Trainable Variables are watched automatically; constants are not, so their gradient is `None`.",
+    )
+    says(zh(C02), "可训练变量会被自动监视，常量不会，所以对常量求梯度得到 `None`。")
+    says(GUIDE_EN, "*Why are constants not watched?*")
+    says(GUIDE_ZH, "**为什么不自动监视常量？**")
+    with tf.GradientTape() as tape:
+        y = 0.0**2 - 2 * 0.0 + 1  # Python floats: nothing for the tape to record
+    assert type(y) is float and tape.watched_variables() == ()
     constant, variable = tf.constant(0.0), tf.Variable(0.0)
     frozen = tf.Variable(0.0, trainable=False)
     sources = (constant, variable, frozen)
@@ -112,12 +128,22 @@ def test_assign_returns_an_unread_handle_to_the_same_variable():
 def test_a_tape_holds_one_pass_with_the_values_of_that_moment():
     says(en(C01), "A tape describes one pass with the values of that moment.")
     says(zh(C01), "一盘磁带只描述一次计算及当时的取值。")
+    says(
+        en(C01),
+        "When the input changes, record again: that is why training loops open a new tape every step.",
+    )
+    says(zh(C01), "输入变了就要重新记录，所以训练循环每一步都会新开一盘磁带。")
+    says(GUIDE_EN, "A tape is a recording of one pass with the values of that moment.")
+    says(GUIDE_ZH, "磁带记录的是某一次计算以及当时的取值。训练循环每一步都开新磁带，原因相同。")
     x = tf.Variable(0.0)
     with tf.GradientTape() as tape:
         y = parabola(x)
     x.assign(1.0)
     assert float(y) == 1.0  # still f(0)
     assert float(tape.gradient(y, x)) == -2.0  # the slope of the recorded pass
+    with tf.GradientTape() as tape:  # recorded again at the new input
+        y = parabola(x)
+    assert float(tape.gradient(y, x)) == 0.0
 
 
 # 02 · What the tape watches
@@ -156,12 +182,25 @@ def test_none_means_not_connected_and_zeros_can_be_asked_for():
     says(zh(C02), f"{zero} 会改为返回 0")
     says(GUIDE_EN, f"To get zeros instead, pass {zero} to `gradient`.")
     says(GUIDE_ZH, f"想要得到零，可以给 `gradient` 传 {zero}")
+    says(en(C02), '`None` means "not connected", not zero.')
+    says(zh(C02), "`None` 表示“未连接”，不是 0。")
+    says(
+        GUIDE_EN,
+        '`None` means "this result does not depend on that input through anything the tape recorded". A zero gradient is a real number.',
+    )
+    says(
+        GUIDE_ZH,
+        "`None` 的意思是“磁带记录的运算里，结果与这个输入没有关系”；而零梯度是一个真实的数值。",
+    )
     x, z = tf.Variable([2.0]), tf.Variable([5.0, 6.0])
     with tf.GradientTape(persistent=True) as tape:
         y = x**2
     assert tape.gradient(y, z) is None
     zeros = tape.gradient(y, z, unconnected_gradients=tf.UnconnectedGradients.ZERO)
     assert zeros.shape == z.shape and not np.any(zeros.numpy())
+    with tf.GradientTape(persistent=True) as tape:
+        flat = 0.0 * x  # connected: a real zero
+    assert tape.gradient(flat, x).numpy().tolist() == [0.0]
     del tape
 
 
@@ -219,7 +258,11 @@ def parabola_as_products(x):
 
 
 def test_a_tape_around_a_tape_gives_the_second_derivative_2a():
-    says(en(C03), "a tape around another tape gives the second derivative")
+    says(
+        en(C03),
+        "A gradient is an ordinary computation, so a tape can record it: a tape around another tape gives the second derivative.",
+    )
+    says(zh(C03), "梯度本身也是普通的计算，所以磁带可以把它录下来：磁带套磁带，就得到二阶导数。")
     says(en(C03), "the second derivative is $2a$ at every $x$: 2.0 for the course's $a = 1$")
     says(zh(C03), "二阶导数在任何 $x$ 处都是 $2a$：本课程取 $a = 1$，即 2.0")
     for x0 in (0.0, 1.0, 10.0, -3.5):
@@ -302,6 +345,7 @@ def test_a_jacobian_of_the_inner_gradients_gives_the_hessian():
 
 def test_one_tape_gives_every_gradient_each_with_its_variables_shape():
     says(en(C04), "One tape gives the gradients of a loss with respect to many variables at once")
+    says(zh(C04), "一盘磁带可以一次求出损失对多个变量的梯度：`tape.gradient(loss, [w, b])`。")
     says(
         en(C04), "(634 is the loss, `[[22, 28], [44, 56], [66, 84]]` and `[22, 28]` the gradients)"
     )
@@ -1087,6 +1131,28 @@ def test_a_stateful_optimizer_must_be_built_before_a_tf_function_that_has_run():
     assert float(own(tf.keras.optimizers.Adam(learning_rate=0.1), tf.constant(100))) < 1e-3
 
 
+def test_graph_mode_was_many_times_faster_and_the_check_asks_only_for_2x():
+    says(
+        en(C07),
+        "Measure speed fairly: same work, tracing excluded, repeated runs, median. Here graph mode was many times faster than eager.",
+    )
+    says(
+        zh(C07),
+        "公平地测速度：工作量相同、不计追踪时间、重复运行、取中位数。在这里，图模式的速度是 Eager 的很多倍。",
+    )
+    says(
+        GUIDE_EN,
+        "the notebook checks only a verdict that does not flip from machine to machine: eager mode takes more than twice as long as graph mode.",
+    )
+    says(GUIDE_ZH, "笔记本只检查一个不会因机器而翻转的结论：Eager 模式的耗时是图模式的 2 倍以上。")
+    for lang in ("en", "zh"):
+        says(f"chapters/{lang}/{C07}.md", "{eager_s > 2 * graph_s}")
+        assert "True" in recorded(C07, "eager_s > 2 * graph_s", lang)
+        times = recorded(C07, "eager_s / graph_s", lang)
+        eager_ms, graph_ms = (float(t) for t in re.findall(r"([\d.]+) (?:ms|毫秒)", times))
+        assert eager_ms > 10 * graph_ms  # "many times": over 200x when recorded
+
+
 def test_numpy_scalars_give_the_graphs_bits_and_run_faster():
     says(
         en(C07),
@@ -1314,6 +1380,7 @@ def test_overshooting_paths_end_in_nan_and_downward_parabolas_stay_infinite():
 
 
 def test_tensorflow_float64_descent_also_stalls_at_step_1654():
+    says(GUIDE_ZH, "到第 1654 步也会停下，此时离 1 只有 2.7e-15")
     says(GUIDE_EN, "it stalls at step 1654, 2.7e-15 below 1")
 
     x = tf.Variable(0.0, dtype=tf.float64)

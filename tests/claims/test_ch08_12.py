@@ -12,17 +12,18 @@ notebook printed is compared with the notebook's recorded output.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
-import json
 import statistics
 import time
 import warnings
+import weakref
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from quote import says
+from quote import recorded, says
 
 from autodiff_course import minitape
 from autodiff_course.explorers import fit, hessian, kink, tape_graph
@@ -52,23 +53,16 @@ def zh(chapter: str) -> str:
     return f"chapters/zh/{chapter}.md"
 
 
-def recorded(chapter: str, marker: str, lang: str = "en") -> str:
-    """The recorded text output of the code cell of a chapter notebook that contains `marker`."""
-    notebook = json.loads((ROOT / f"chapters/{lang}/{chapter}.ipynb").read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code" and marker in "".join(cell["source"]):
-            return "".join("".join(out.get("text", "")) for out in cell.get("outputs", []))
-    raise AssertionError(f"no cell with {marker!r} in {chapter}")
-
-
-def median_ms(fn, repeats: int = 5) -> float:
+def median_ms(fn, repeats: int = 5, pick=statistics.median) -> float:
+    """`pick` of the times of `repeats` calls after a warm-up; pick=min is the least disturbed by
+    a busy machine, which can only add time."""
     fn()  # warm-up (and the trace of a tf.function)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+    return 1000 * pick(times)
 
 
 def layer():
@@ -263,6 +257,14 @@ def backward_shapes(parallel_iterations):
 
 def test_pfor_holds_all_rows_at_once_and_parallel_iterations_bounds_it_with_a_persistent_tape():
     says(
+        GUIDE_ZH,
+        "`parallel_iterations=k` 则让它每次只向量化 k 行（这时反向计算要构建不止一次，所以需要持久磁带）",
+    )
+    says(
+        zh(C08),
+        "`parallel_iterations=k` 让它每次只向量化 $k$ 行，一块接一块地算，从而限制所占的内存；这时反向计算要构建不止一次，所以需要持久磁带。",
+    )
+    says(
         en(C08),
         "`pfor` computes all $m$ rows at once, so its intermediate tensors are $m$ times those of one backward pass; `parallel_iterations=k` makes it vectorise $k$ rows at a time, one chunk after another, which bounds that memory; it builds the backward pass more than once, so it needs a persistent tape.",
     )
@@ -288,6 +290,8 @@ def test_pfor_holds_all_rows_at_once_and_parallel_iterations_bounds_it_with_a_pe
 
 
 def test_pfor_is_turned_off_when_it_cannot_vectorise_or_needs_too_much_memory():
+    says(GUIDE_ZH, "只有在某个运算无法向量化、或者 m 行同时算放不进内存时才关掉它")
+    says(zh(C08), "只有在 `pfor` 无法向量化某个运算、或者占用内存太多时，才把它关掉")
     says(
         GUIDE_EN,
         "Turn it off when an operation cannot be vectorised, or when all m rows at once do not fit in memory",
@@ -419,6 +423,7 @@ def newton_step(f, v):
 
 
 def test_one_newton_step_lands_on_the_minimum_of_a_positive_definite_quadratic():
+    says(GUIDE_ZH, "碗形函数从 (3, 1) 一步落到 (1, −2)。")
     says(
         en(C08),
         "One Newton step $v - H^{-1}\\nabla f$ lands on the minimum of a quadratic whose $H$ is positive definite; in one dimension it is a gradient step with lr $= 1/f''$ (chapter 06's 0.5).",
@@ -442,6 +447,11 @@ def test_one_newton_step_lands_on_the_minimum_of_a_positive_definite_quadratic()
 
 
 def test_a_singular_hessian_has_no_unique_newton_step_and_damping_makes_it_invertible():
+    says(
+        GUIDE_ZH,
+        "6 个方向中有 4 个不改变 y，这些方向的曲率（curvature）为零。在那里 H s = ∇f 没有唯一解，牛顿法的一步也就不唯一；加上阻尼（λI）能让 H 可逆。",
+    )
+    says(zh(C08), "第 04 章那个奇异的黑塞矩阵让线性方程组没有唯一")
     says(
         GUIDE_EN,
         "4 of the 6 directions of W leave y unchanged, so they have zero curvature. H s = ∇f has no unique solution there, so there is no unique Newton step; damping (adding λI) makes H invertible.",
@@ -509,6 +519,7 @@ def test_the_hessian_explorer_sentences():
 
 
 def test_the_singular_hessian_sentence():
+    says(GUIDE_ZH, "设 c = 1、b = 2")
     says(
         HESSIAN_TEXT,
         "has zero curvature along ({v1}, {v2}) and H cannot be inverted, so H·s = gradient ",
@@ -593,6 +604,7 @@ def test_none_means_no_recorded_path():
 
 
 def test_unconnected_gradients_zero_hides_which_case_happened():
+    says(GUIDE_ZH, "本章演示了加上它以后 `round` 得到 0")
     says(
         en(C09),
         "`unconnected_gradients=tf.UnconnectedGradients.ZERO` gives zeros instead, and also hides which of these happened.",
@@ -681,6 +693,8 @@ def test_none_plus_a_tensor_is_an_error():
 
 
 def test_stop_gradient_keeps_the_value_and_stop_recording_keeps_a_block_off_the_tape():
+    says(GUIDE_ZH, "损失都是 0.25，梯度分别为 1 和 2")
+    says(GUIDE_ZH, "值 [0, 2, 2]，梯度 [0, 4, 4]；2.5 舍入到偶数")
     says(
         en(C09),
         "`tf.stop_gradient` keeps a value and drops its gradient (fixed targets, straight-through estimators); `tape.stop_recording()` does it for a block.",
@@ -720,6 +734,10 @@ def test_the_straight_through_gradient_is_not_the_derivative_of_rounding():
 
 
 def test_a_custom_gradient_returns_one_gradient_per_input_and_variables_separately():
+    says(
+        GUIDE_ZH,
+        "演示“返回了 2 个梯度”的报错，以及读取变量却没有 `variables=` 参数的自定义梯度引发的 `TypeError`",
+    )
     says(
         en(C09),
         "`tf.custom_gradient` returns a value and a `grad` with one gradient per input; a function that reads a `tf.Variable` (a layer's weights) needs `grad(upstream, variables)` returning `(input_grads, variable_grads)`, else `TypeError`.",
@@ -815,6 +833,8 @@ def test_a_single_where_runs_the_discarded_branch_and_sqrt_gives_zero_by_design(
 
 
 def test_xlogy_gives_x_log_x_a_safe_gradient_at_zero():
+    says(GUIDE_ZH, "`tf.math.xlogy` 则给 x·log x 提供了安全的梯度")
+    says(zh(C09), "对 $x \\log x$ 本身，TensorFlow 提供了一个梯度安全的运算 `tf.math.xlogy(x, x)`")
     says(
         en(C09),
         "For $x \\log x$ itself TensorFlow has an operation with a safe gradient, `tf.math.xlogy(x, x)`",
@@ -870,6 +890,10 @@ def kink_status(*args):
 
 def test_near_a_kink_a_finite_difference_averages_both_sides():
     says(
+        GUIDE_ZH,
+        "ReLU，x = 0.02，h = 0.1 → 有限差分 0.6，即“在尖点（kink）附近，正确的梯度也通不过检验”",
+    )
+    says(
         en(C09),
         "Near a kink a finite difference averages both sides: a gradient check there fails even for a correct gradient.",
     )
@@ -899,6 +923,7 @@ def test_the_kink_explorer_sentences_at_the_kink_and_below_zero():
 
 
 def test_the_kink_explorer_sentences_at_the_square_root_of_zero():
+    says(GUIDE_ZH, "√x 在 0 处（∞ 对比自定义梯度的 500）")
     says(KINK_TEXT, "At x = 0 the tape's gradient of √x is ∞ (1 / (2√0)), and that ∞ becomes nan ")
     says(KINK_TEXT, "as soon as the backward pass multiplies it by a 0.")
     says(KINK_TEXT, "x − h < 0: the finite difference takes the square root of a negative ")
@@ -914,6 +939,7 @@ def test_the_kink_explorer_sentences_at_the_square_root_of_zero():
 
 
 def test_the_kink_explorer_sentences_on_the_step_size():
+    says(GUIDE_ZH, "float32 下 |x| 取 h = 1e-9，再切换到 float64。")
     says(KINK_TEXT, "same number, so the finite difference is {fd} whatever the slope. ")
     says(KINK_TEXT, "error of {dtype}, about ε·|f| / h, dominates. Try a larger h or float64.")
     says(
@@ -973,6 +999,7 @@ def test_forward_mode_gives_a_jvp_and_reverse_mode_a_vjp():
 
 
 def test_a_full_jacobian_takes_n_jvps_or_m_vjps_and_equals_tape_jacobian():
+    says(GUIDE_ZH, "先问“n = 3、m = 2 时各需要几次？”（3 次和 2 次）")
     says(
         en(C10),
         "A full Jacobian takes n JVPs or m VJPs; both give the same matrix as `tape.jacobian`.",
@@ -1005,6 +1032,7 @@ def test_a_full_jacobian_takes_n_jvps_or_m_vjps_and_equals_tape_jacobian():
 
 
 def test_a_hessian_vector_product_is_a_jvp_of_the_gradient():
+    says(GUIDE_ZH, "强调累加器放在磁带外面；用白板核对 (4, 2, −16)。")
     says(
         en(C10),
         "A Hessian–vector product is a JVP of the gradient: an accumulator around a tape, no $n \\times n$ matrix.",
@@ -1077,13 +1105,98 @@ def test_with_many_inputs_and_one_output_reverse_mode_is_faster():
         zh(C10),
         "实测：前向模式的代价随 n 增长，反向模式随 m 增长；输入多、输出少时反向模式更快。一个损失、大量参数：所以训练用反向模式。",
     )
-    many_inputs, many_outputs = inputs(1024, 1), inputs(1, 1024)
+    many_inputs = inputs(1024, 1)
     forward = median_ms(lambda: jacobian_by_columns(*many_inputs).numpy())
     reverse = median_ms(lambda: jacobian_by_rows(*many_inputs).numpy())
     assert reverse < forward, (forward, reverse)
+
+
+def test_forward_mode_is_for_few_inputs_and_many_outputs_and_for_hessian_vector_products():
+    # n = 1, m = 1024: reverse took MARGIN_FORWARD (see the measurement in the report) the forward time
+    says(
+        GUIDE_EN,
+        "*When would I use forward mode in practice?* Few inputs and many outputs (sensitivities of a simulation to a few parameters), and Hessian–vector products (Newton–CG, curvature probes) as forward-over-reverse.",
+    )
+    says(
+        GUIDE_ZH,
+        "**实际中什么时候用前向模式？** 输入少、输出多的情形（比如模拟结果对少数参数的敏感度），以及用“前向套反向”（forward-over-reverse）求黑塞矩阵–向量积（Newton–CG、曲率探测）。",
+    )
+    many_outputs = inputs(1, 1024)
     forward = median_ms(lambda: jacobian_by_columns(*many_outputs).numpy())
     reverse = median_ms(lambda: jacobian_by_rows(*many_outputs).numpy())
     assert forward < reverse, (forward, reverse)
+    # forward-over-reverse: H·v from one accumulator around a tape, equal to the full Hessian's
+    x, v = tf.constant([0.5, -1.0, 2.0]), tf.constant([1.0, 2.0, -1.0])
+    with tf.autodiff.ForwardAccumulator(x, v) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.sin(x) * tf.roll(x, 1, axis=0))
+        gradient = tape.gradient(y, x)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(tf.sin(x) * tf.roll(x, 1, axis=0))
+        hessian = outer.jacobian(inner.gradient(y, x), x)
+    np.testing.assert_allclose(acc.jvp(gradient), tf.linalg.matvec(hessian, v), rtol=1e-6)
+
+
+def test_reverse_mode_gives_every_parameter_in_one_pass_but_keeps_the_forward_values():
+    says(
+        GUIDE_EN,
+        "One JVP gives the derivative along one direction; the gradient of one loss needs one per parameter (millions). Reverse mode gives all of them in one backward pass, at the price of keeping the forward values (chapter 04's memory point).",
+    )
+    says(
+        GUIDE_ZH,
+        "一次 JVP 只给出一个方向上的导数，而一个损失的梯度需要每个参数一次（成百上千万次）。反向模式一次反向传播就得到全部梯度，代价是要保存前向计算的中间值（第 04 章讲过的内存问题）。",
+    )
+    w = tf.constant([0.5, -1.0, 2.0, 0.25])
+
+    def loss(w):
+        return tf.reduce_sum(tf.sin(3.0 * w))
+
+    jvps = []
+    for i in range(4):  # one forward pass per parameter
+        with tf.autodiff.ForwardAccumulator(w, tf.one_hot(i, 4)) as acc:
+            y = loss(w)
+        jvps.append(float(acc.jvp(y)))
+    with tf.GradientTape() as tape:  # one backward pass for all four
+        tape.watch(w)
+        kept = weakref.ref(u := 3.0 * w)  # loss(w) written out, to follow sin's input
+        y = tf.reduce_sum(tf.sin(u))
+        del u
+        gc.collect()
+        assert kept() is not None  # the tape holds sin's input until `gradient`
+    np.testing.assert_allclose(tape.gradient(y, w), jvps, rtol=1e-6)
+    gc.collect()
+    assert kept() is None  # released once the backward pass has used it
+    with tf.autodiff.ForwardAccumulator(w, tf.one_hot(0, 4)) as acc:
+        kept = weakref.ref(u := 3.0 * w)
+        y = tf.reduce_sum(tf.sin(u))
+        del u
+        gc.collect()
+        assert kept() is None  # forward mode used it at once and keeps nothing
+    assert float(acc.jvp(y)) == pytest.approx(jvps[0], rel=1e-6)
+
+
+def test_in_the_modes_explorer_forward_climbs_with_n_and_reverse_stays_flat_at_m_1():
+    # n = 1 -> 1024 at m = 1, fastest of 7: forward grew 100x and 143x, reverse 0.95x and 1.5x
+    says(
+        GUIDE_EN, "Move m to 1 and n up: the blue line climbs, red stays flat. Then n = 1 and m up."
+    )
+    says(GUIDE_ZH, "把 m 调到 1、增大 n：蓝线上升，红线持平；再把 n 调到 1、增大 m。")
+    from autodiff_course.explorers.modes import FORWARD_COLOUR, REVERSE_COLOUR
+
+    assert (FORWARD_COLOUR, REVERSE_COLOUR) == ("#0969da", "#cf222e")  # blue, red
+    times = {}
+    for n in (1, 1024):
+        args = inputs(n, 1)
+        times[n] = [
+            median_ms(lambda b=build, a=args: b(*a).numpy(), repeats=7, pick=min)
+            for build in (jacobian_by_columns, jacobian_by_rows)
+        ]
+    forward_growth, reverse_growth = (times[1024][i] / times[1][i] for i in (0, 1))
+    assert forward_growth > 10 > reverse_growth, (forward_growth, reverse_growth)
 
 
 def test_tape_jacobian_vectorises_its_rows_by_default():
@@ -1183,6 +1296,11 @@ def test_the_recording_order_is_topological_and_its_reverse_completes_each_adjoi
         zh(C11),
         "记录顺序是一个拓扑序，所以它的逆序总是在所有用到某条记录的记录之后才访问它：往下传时，它的伴随值已经完整。",
     )
+    says(
+        GUIDE_EN,
+        "Visiting in reverse recording order guarantees the sum is complete before it is passed on (exercise 11.3).",
+    )
+    says(GUIDE_ZH, "按记录顺序的逆序访问，保证往下传之前这个和已经完整（练习 11.3）。")
     tape, f, _ = parabola_on_own_tape()
     position = {node: i for i, node in enumerate(tape.records)}
     for node in tape.records:
@@ -1199,6 +1317,8 @@ def test_a_value_used_twice_receives_twice_and_the_contributions_add_up():
         zh(C11),
         "被使用两次的值会收到两份贡献，两者相加：$a x^2 + b x + c$ 中的 $x$ 得到 $2ax$ 和 $b$。",
     )
+    says(GUIDE_EN, "*What about values that are used by many records?* Their adjoint is a sum")
+    says(GUIDE_ZH, "**被很多记录使用的值怎么办？** 它的伴随值是一个和")
     tape, f, (a, b, c, x) = parabola_on_own_tape()
     log = []
     backward(tape, f, log)
@@ -1335,6 +1455,19 @@ def test_the_guide_answers_about_the_own_tape():
         GUIDE_EN,
         "*Why does chapter 04's layer give 17 records, not 16?* Python's `sum` starts from 0, which adds one addition.",
     )
+    says(
+        GUIDE_ZH,
+        "这样一盘磁带可以对多个目标求导而无需重置，就像 `tf.GradientTape(persistent=True)` 那样。",
+    )
+    says(
+        GUIDE_ZH,
+        "它不存局部导数：它保存每个记录下来的运算的输入和输出张量，反向传播时用这些张量和上游梯度调用该运算注册的梯度函数",
+    )
+    says(GUIDE_ZH, "它对每条记录只访问一次，每个输入做一次乘加，所以工作量与前向计算成正比")
+    says(
+        GUIDE_ZH,
+        "**第 04 章的线性层为什么是 17 条记录而不是 16 条？** Python 的 `sum` 从 0 开始累加，多了一次加法。",
+    )
     tape, f, (a, b, c, x) = parabola_on_own_tape()
     with Tape() as tape2:
         g = x * x
@@ -1407,6 +1540,10 @@ def train_step(model, optimizer, x, y):
 
 def test_a_custom_training_step_updates_every_trainable_variable():
     says(
+        GUIDE_ZH,
+        "在调用前后打印 `trainable_variables`（先是 0 个，然后是形状 (3, 1) 的 kernel 和 (1,) 的偏置）",
+    )
+    says(
         en(C12),
         "A Keras layer is a function with variables; `model.trainable_variables` lists them all, and a custom training step is a tape around the loss, `tape.gradient(loss, model.trainable_variables)` and `optimizer.apply_gradients(zip(grads, vars))`.",
     )
@@ -1446,6 +1583,7 @@ def traces_after_three_steps(build_first):
 
 
 def test_the_step_traces_once_if_the_optimizer_is_built_first():
+    says(GUIDE_ZH, "不先 `optimizer.build` 时追踪 2 次，先构建则只追踪 1 次。")
     says(
         en(C12),
         "In `tf.function` the step traces once if the optimizer is built first (`optimizer.build(vars)`)",
@@ -1477,6 +1615,7 @@ def test_graph_and_eager_training_agree_to_a_tolerance():
         "确切的差别只打印、不检查（录制机器上是 3.73e-09 和 5.96e-07，换一台机器可能是 0，也可能更大）",
     )
     says(GUIDE_EN, "On the recording machine the weights differed by 6e-07 after 300 steps")
+    says(GUIDE_ZH, "在录制机器上，300 步之后权重相差 6e-07")
     for lang in ("en", "zh"):
         assert "3.73e-09" in recorded(C12, "after_one:.3g", lang)
         assert "5.96e-07" in recorded(C12, "after_one:.3g", lang)
@@ -1494,6 +1633,7 @@ def test_graph_and_eager_training_agree_to_a_tolerance():
 
 
 def test_a_keras_3_optimizer_accepts_only_the_variables_it_was_built_with():
+    says(GUIDE_ZH, "即使是不为权重保存任何状态的 SGD 也会拒绝（笔记本里演示了）。")
     says(
         en(C12),
         "A Keras 3 optimizer accepts only the variables it was built with: a second model needs its own optimizer (`ValueError: Unknown variable`).",
@@ -1586,6 +1726,7 @@ def test_with_16_bit_weights_most_small_updates_round_away():
 
 
 def test_loss_scaling_keeps_small_float16_gradients_and_the_optimizer_skips_overflows():
+    says(GUIDE_ZH, "不缩放梯度为 0，缩放 2¹⁵ 后为 2.998e-08")
     says(
         en(C12),
         "Loss scaling keeps small float16 gradients from underflowing; `LossScaleOptimizer` adjusts the scale and skips steps that overflow",
@@ -1640,6 +1781,8 @@ def test_compile_adds_loss_scaling_when_the_models_own_policy_is_mixed_float16()
 
 
 def test_the_line_converges_iff_lr_is_below_2_over_lambda_max_and_small_batches_can_diverge():
+    says(GUIDE_ZH, "展示黑塞矩阵的特征值 0.705 和 4.987，界限 2/λmax = 0.401。")
+    says(GUIDE_ZH, "两者都是 3.0180·x − 1.0310")
     says(
         en(C12),
         "For a line, chapter 06's rule holds with the Hessian's largest eigenvalue: full-batch SGD converges iff lr < 2/λmax; smaller batches make the loss jitter and can diverge below that limit.",
@@ -1720,6 +1863,54 @@ def test_the_fit_explorer_sentences_for_odd_settings():
     assert np.std(noisy) > 10 * np.std(full)
 
 
+def test_batches_of_4_make_the_loss_jitter_with_a_period_of_16_steps():
+    says(
+        GUIDE_EN,
+        "batch 4 (the loss jitters and never settles: the 16 batches of 4 points come round in the same order, so once in its cycle, the loss repeats every 16 steps)",
+    )
+    says(
+        GUIDE_ZH,
+        "批量大小 4（损失一直抖动、停不下来：64 个点分成 16 批、每批 4 个，按同样的顺序轮流出现，所以进入循环之后，损失每 16 步重复一次）",
+    )
+    settled = fit.fit_path(0.1, 500, 4).losses[300:]
+    full = fit.fit_path(0.1, 500).losses[300:]
+    assert settled.min() > full.max() and settled.max() - settled.min() > 100 * np.ptp(full)
+    period, half = np.abs(settled[16:] - settled[:-16]), np.abs(settled[8:] - settled[:-8])
+    assert period.max() < 1e-6 < 1e-3 < half.max()
+
+
+def test_mixed_precision_computes_each_layer_in_16_bits_on_any_device():
+    # The guide's hardware list (float16 on recent NVIDIA GPUs, bfloat16 on TPUs and Intel CPUs
+    # with AMX) is TensorFlow's own (tensorflow.org/guide/mixed_precision); this machine has none,
+    # so only the 16 bits are tested.
+    says(
+        GUIDE_EN,
+        "*Is mixed precision faster here?* The notebook shows the numbers, not the time, and this course does not measure the speed",
+    )
+    says(
+        GUIDE_EN,
+        "On any device, layers compute in 16 bits while the weights stay float32 (a few layers, e.g. normalization, compute internally in float32), so the activations they pass on take half the memory.",
+    )
+    says(GUIDE_ZH, "笔记本只展示数值，不计时，本课程也没有测量速度")
+    says(
+        GUIDE_ZH,
+        "在任何设备上，各层都用 16 位计算，权重仍是 float32（少数层如归一化层内部用 float32 计算），所以层之间传递的激活值只占一半内存。",
+    )
+    for policy, half in (("mixed_float16", tf.float16), ("mixed_bfloat16", tf.bfloat16)):
+        dense = keras.layers.Dense(8, dtype=policy)
+        call = tf.function(dense).get_concrete_function(tf.TensorSpec([4, 3], tf.float32))
+        products = [op for op in call.graph.get_operations() if op.type == "MatMul"]
+        assert [op.get_attr("T") for op in products] == [half]  # the product itself is 16-bit
+        assert call.outputs[0].dtype == half and half.size * 2 == tf.float32.size
+        assert all(v.dtype == "float32" for v in dense.variables)
+        # normalization computes its statistics in float32 and hands on 16 bits
+        norm = keras.layers.LayerNormalization(dtype=policy)
+        call = tf.function(norm).get_concrete_function(tf.TensorSpec([4, 3], tf.float32))
+        stats = [op for op in call.graph.get_operations() if op.type in ("Mean", "Rsqrt")]
+        assert stats and all(op.outputs[0].dtype == tf.float32 for op in stats)
+        assert call.outputs[0].dtype == half
+
+
 def test_explorer_sentences_are_the_ones_quoted():
     """The explorer modules really say what the tests above quote (a typo in a key fails here)."""
     assert "not unique" in hessian_words.TEXT["newton.none"]["en"]
@@ -1731,6 +1922,7 @@ def test_explorer_sentences_are_the_ones_quoted():
 
 
 def test_a_newton_step_needs_a_positive_definite_hessian():
+    says(GUIDE_ZH, "**为什么不总用牛顿法？** 完整的黑塞矩阵有 n² 个元素")
     says(
         en(C08),
         "It needs a Hessian whose eigenvalues are all positive (invertible, with $f$ curving up in every direction).",
@@ -1795,6 +1987,17 @@ def test_stop_gradient_still_computes_the_value_and_stop_recording_records_nothi
         GUIDE_EN,
         "*Does `stop_gradient` save compute?* The forward value is still computed; only the backward path through it is cut.",
     )
+    says(
+        GUIDE_EN,
+        "`stop_recording` keeps the block off the tape altogether (nothing recorded for it), which is what you want for logging inside a tape.",
+    )
+    says(
+        GUIDE_ZH, "**`stop_gradient` 能省计算吗？** 前向的值照样要算，只是切断了穿过它的反向路径。"
+    )
+    says(
+        GUIDE_ZH,
+        "`stop_recording` 则让整段代码完全不进入磁带（不为它记录任何东西），适合在磁带里做日志统计。",
+    )
     ran = []
     op = labelled("op", ran)
     x = tf.Variable(3.0)
@@ -1809,12 +2012,20 @@ def test_stop_gradient_still_computes_the_value_and_stop_recording_records_nothi
 
 def test_the_modes_rule_has_a_fixed_cost_and_a_cost_per_product_that_grows_with_n_plus_m():
     says(
+        zh(C10),
+        "`fit_rule` 用全部 121 个测量值，为每种模式拟合“耗时 ≈ 固定开销 + 次数 · (c + d · (n + m))”",
+    )
+    says(
         en(C10),
         "`fit_rule` fits, for each mode, time ≈ fixed + count · (c + d · (n + m)), count = n forward and m reverse, to all 121 measurements",
     )
     says(
         GUIDE_EN,
         "A fixed cost per call (launching the graph, the loop set-up) dominates small sizes; the fitted rule has a constant for it.",
+    )
+    says(
+        GUIDE_ZH,
+        "每次调用都有固定开销（启动计算图、建立循环），在规模很小时占主导；拟合的规律里有一个常数项就是它。",
     )
     from autodiff_course.explorers.modes import ModesGrid, fit_rule
 
@@ -1837,6 +2048,7 @@ def test_the_modes_rule_has_a_fixed_cost_and_a_cost_per_product_that_grows_with_
 
 
 def test_loss_scale_doubles_after_the_growth_steps_and_halves_on_overflow():
+    says(GUIDE_ZH, "LossScaleOptimizer（跳过 3 步，缩放因子 32768 → 4096）")
     says(GUIDE_EN, "LossScaleOptimizer (3 skipped steps, scale 32768 → 4096)")
     w = tf.Variable(1.0)
     lso = keras.optimizers.LossScaleOptimizer(

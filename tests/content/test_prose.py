@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
+import io
 import re
+import textwrap
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -111,6 +115,9 @@ TIMES = re.compile(
     r"(\$?[\d.,一二两三四五六七八九十百千万几]+\$?|\{[^}]*\})\s*多?倍"
 )
 HALF_WIDTH_COLON = re.compile(rf"{HAN}[\s*_`]*:(?!//)|(?<![:/]):(?![:/])[\s*_`]*{HAN}")
+# print("磁带：", g) prints "磁带： -2.0": print's separator after full-width punctuation (a column
+# gap of two or more spaces is layout, not a slip).
+SPACE_AFTER_FULL_WIDTH = re.compile(r"[：，。；！？、）]\x20(?=\S)")
 # "状态：发散：…": two colons with no punctuation, arrow or column gap between them.
 COLON_CHAIN = re.compile(r"：(?:(?!\s\s|->|→)[^：。！？；，、,;|\n])*：")
 PARENTHETICAL = re.compile(r"（[^（）]*）")
@@ -152,10 +159,11 @@ def without_parentheticals(line: str) -> str:
     return line
 
 
-def slips(text: str, avoid: bool = True) -> list[str]:
+def slips(text: str, avoid: bool = True, output: bool = False) -> list[str]:
     """Every recurring slip in `text`, as "line N: what". Code lines (inside ``` fences) are
     checked too, for their strings and comments, except for colon chains: a format string is not
-    what the learner reads, so chains are checked in the recorded outputs instead."""
+    what the learner reads, so chains are checked in the recorded outputs instead; so is the space
+    `print` puts after a full-width colon (`output=True`)."""
     found, fence, words = [], False, avoided_words() if avoid else []
     for n, line in enumerate(text.split("\n"), 1):
         if line.startswith("```"):
@@ -167,6 +175,8 @@ def slips(text: str, avoid: bool = True) -> list[str]:
             (HALF_WIDTH_COLON, bare, "half-width colon next to Chinese: use ："),
             (NESTED_BRACKETS, bare, "full-width brackets inside full-width brackets"),
         ]
+        if output:
+            rules.append((SPACE_AFTER_FULL_WIDTH, line, "print's space after a full-width mark"))
         if not fence:
             rules.append((COLON_CHAIN, without_parentheticals(bare), "colon chain"))
         for rule, where, what in rules:
@@ -211,7 +221,7 @@ def test_chinese_files_avoid_the_recurring_slips(path):
 
 @pytest.mark.parametrize("path", [p.ipynb for p in ZH_NOTEBOOKS], ids=rel)
 def test_chinese_outputs_avoid_the_recurring_slips(path):
-    found = slips(recorded_text(path))
+    found = slips(recorded_text(path), output=True)
     assert found == [], "in the recorded outputs:\n" + "\n".join(found)
 
 
@@ -219,6 +229,33 @@ def test_chinese_outputs_avoid_the_recurring_slips(path):
 def test_chinese_strings_of_the_package_avoid_the_recurring_slips(path):
     found = [f"{path.name}:{n}: {slip}" for n, text in zh_strings(path) for slip in slips(text)]
     assert found == [], "\n".join(found)
+
+
+def english_notes(code: str) -> list[str]:
+    """The comments and docstrings of `code` that still read as English (two words in a row)."""
+    tokens = tokenize.generate_tokens(io.StringIO(textwrap.dedent(code)).readline)
+    notes = [
+        t.string
+        for t in tokens
+        if t.type == tokenize.COMMENT or (t.type == tokenize.STRING and t.string[:3] == '"""')
+    ]
+    return [n for n in notes if re.search(r"\b[A-Za-z]{3,} [a-z]{3,}\b", INLINE_CODE.sub("", n))]
+
+
+def test_the_minitape_code_chapter_11_shows_in_chinese_has_chinese_comments():
+    from autodiff_course import minitape
+
+    text = (ROOT / "chapters/zh/11_a_tape_of_your_own.md").read_text(encoding="utf-8")
+    calls = re.findall(r"^source\((.*)\)$", text, re.M)
+    names = [call.removesuffix(', lang="zh"') for call in calls]
+    assert calls and all(n != c for n, c in zip(names, calls, strict=True)), (
+        'chapter 11 (zh) must show minitape with source(..., lang="zh")'
+    )
+    for name in names:
+        shown = minitape.source(functools.reduce(getattr, name.split("."), minitape), lang="zh")
+        code = shown.data.removeprefix("```python\n").removesuffix("```")
+        assert english_notes(code) == [], f"{name}: add its notes to minitape.COMMENTS_ZH"
+    assert english_notes("x = 1  # the tape records\n") and not english_notes("x = 1  # 磁带\n")
 
 
 def test_what_a_check_finds_wrong_has_no_colon_chain():
@@ -360,6 +397,9 @@ def test_the_chinese_prose_rules_catch_what_they_are_for():
         assert slips(bad), bad
         assert slips(good) == [], good
     assert slips("计算：float16   变量：float32") == []  # columns, not a chain
+    assert slips("磁带： -2.0 | 相等： True", output=True)  # print("磁带：", g, ...)
+    assert slips("磁带：-2.0 | 相等：True", output=True) == []
+    assert slips("1 - 0.98**1000：      0.9999999983", output=True) == []  # a column
     assert slips("最终损失：0.01（最小二乘：0.01）") == []
     assert slips('```\nprint(f"{a}：{b:.3}：")\n```') == []  # code: its outputs are checked
     assert slips("https://example.org 中文") == []

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import html.parser
 import json
-import os
 import posixpath
 import subprocess
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import conftest
 from conftest import ROOT
 from course_tools.lab_browser import CHROMIUM, CHROMIUM_ARGS, missing_browser
 from course_tools.site import chapter_pages, explorer_still_text, measure, serve
@@ -45,10 +45,7 @@ BUDGET_FIRST_RENDER_MS = 5000
 
 
 def skip_or_fail(reason: str) -> None:
-    """Skip on a laptop without Chromium or a built site; fail under CI=true."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true and the site test cannot run: {reason}")
-    pytest.skip(reason)
+    conftest.skip_or_fail(reason, "site")
 
 
 def site_pages() -> list[str]:

@@ -38,7 +38,9 @@ def test_the_worked_check_example_runs_and_says_what_the_page_shows():
         "`✓ Exercise 01.5: correct.`": from_tape,
         "`✗ Exercise 01.5: wrong value: got 8.0.`": tf.constant(8.0),
         "`✗ Exercise 01.5: got the Python float 12.0, not a tensor.`": 12.0,
-        "`✗ Exercise 01.5: right value, but not computed with": tf.constant(12.0),
+        "`✗ Exercise 01.5: right value, but not the tensor `tape.gradient` returned": (
+            tf.constant(12.0)
+        ),
         "`✗ Exercise 01.5: the answer is None.`": None,
     }
     doc = DOC.read_text(encoding="utf-8")
@@ -67,3 +69,21 @@ def test_every_repository_path_the_authoring_page_names_exists():
     examples = re.compile(r"NN|13")  # chapter NN, or the new chapter 13 of a checklist
     missing = sorted(p for p in paths if not examples.search(p) and not (ROOT / p).exists())
     assert not missing, f"docs/authoring.md names paths that do not exist: {missing}"
+
+
+def test_the_example_exercise_is_the_next_free_number_everywhere():
+    """The checklist's example is one new exercise: every id the examples use is that one, and
+    it is not an exercise the chapter already has (a reader would look for it)."""
+    text = DOC.read_text(encoding="utf-8")
+    chapter, k = re.search(r"Example: exercise (\d\d)\.(\d+) in chapter \1", text).groups()
+    example = f"{chapter}.{k}"
+    used = set(re.findall(r'(?:Exercise |练习 |")(\d\d\.\d+)', text))
+    assert used == {example}, f"docs/authoring.md's examples use {sorted(used)}, not one id"
+    (solutions,) = (ROOT / "solutions" / "en").glob(f"{chapter}_*.md")
+    headings = rf"^## Exercise {chapter}\.(\d+) "
+    have = [int(n) for n in re.findall(headings, solutions.read_text(encoding="utf-8"), re.M)]
+    assert have and int(k) == max(have) + 1, (
+        f"docs/authoring.md's example exercise {example} is not the next free number of "
+        f"{solutions.relative_to(ROOT)} (it has {chapter}.1 to {chapter}.{max(have)}): "
+        "move the example to the next free number"
+    )

@@ -27,6 +27,18 @@ def cube_slope_ok(n):
     return tape.gradient(y, x)
 
 
+def cube_slope_identity(n):  # the tape's tensor handed on by tf.identity
+    return tf.identity(cube_slope_ok(n))
+
+
+def cube_slope_indexed(n):  # the tape's tensor of a 1-element vector, indexed afterwards
+    x = tf.cast(n, tf.float32)[None]
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3
+    return tape.gradient(y, x)[0]
+
+
 def cube_slope_y(n):  # returns y = n³, not the slope
     return tf.cast(n, tf.float32) ** 3
 
@@ -671,3 +683,174 @@ def steps_formula(learning_rate):  # 07.3: the count from a formula, no loop: |f
     factor = tf.abs(1.0 - 2.0 * learning_rate)
     count = tf.math.ceil(tf.math.log(0.01 / 2.0) / tf.math.log(factor))
     return tf.cast(tf.where(factor < 1.0, tf.minimum(count, 1000.0), 1000.0), tf.int32)
+
+
+# ----------------------------------------------------------------------------- right value, other
+# routes (issue 23): a formula behind a tape, a tape's result reshaped by hand, tape.jacobian
+
+
+def slope_jacobian(f, x0, dtype=tf.float32):
+    """01.1, 02.2: dy/dx from `tape.jacobian` (a scalar y and x: the same number)."""
+    x = tf.Variable(x0, dtype=dtype)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    return tape.jacobian(y, x)
+
+
+def slope_cast(f, x0):
+    """01.1: the slope computed in float64, then cast to float32."""
+    x = tf.Variable(x0, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    return tf.cast(tape.gradient(y, x), tf.float32)
+
+
+def moved_slope(y_of_x=lambda x: x**2, move=True):  # 02.2
+    x = tf.Variable(2.0)
+    if move:
+        x.assign_add(1.0)
+    with tf.GradientTape() as tape:
+        y = y_of_x(x)
+    return tape.gradient(y, x)
+
+
+def moved_tensor_slope():  # 02.2: x = x + 1 kept, the plain tensor watched
+    x = tf.Variable(2.0)
+    x = x + 1
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**2
+    return tape.gradient(y, x)
+
+
+def cube_slope_unused_tape(n):  # 02.4: a tape recorded, its gradient unused, 3n² returned
+    x = tf.cast(n, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3
+    tape.gradient(y, x)
+    return 3.0 * x**2
+
+
+def cube_slope_chain_rule(n):  # 02.4: the chain rule by hand around a tape's dx/dx = 1
+    x = tf.cast(n, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        u = 2.0 * x
+    return 1.5 * x**2 * tape.gradient(u, x)
+
+
+def cube_slope_float64(n):  # 02.4: the tape in float64, its result cast to float32
+    x = tf.cast(n, tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3
+    return tf.cast(tape.gradient(y, x), tf.float32)
+
+
+def cube_slope_jacobian(n):  # 02.4: tape.jacobian
+    x = tf.cast(n, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x**3
+    return tape.jacobian(y, x)
+
+
+def second_derivative_watched(f, x0):  # 03.1: a constant watched on both tapes (graph-safe)
+    x = tf.constant(x0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return outer.gradient(dy, x)
+
+
+def second_derivative_jacobian(f, x0):  # 03.1: the outer tape's jacobian
+    x = tf.Variable(x0)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = f(x)
+        dy = inner.gradient(y, x)
+    return outer.jacobian(dy, x)
+
+
+@tf.function
+def get_gradient_formula(x):  # 05.1: f′(x) = 2x − 2 written out
+    x = tf.cast(x, tf.float32)
+    return 2.0 * x - 2.0, f(x)
+
+
+@tf.function
+def get_gradient_unused_tape(x):  # 05.1: a tape recorded, its gradient unused
+    x = tf.cast(x, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    tape.gradient(y, x)
+    return 2.0 * x - 2.0, y
+
+
+slope_formula = tf.function(lambda x: 2.0 * x - 2.0, input_signature=SIG)  # 05.3
+
+
+def descent_float64(steps=1000):  # 06.4: the prompt's loop
+    x = tf.Variable(0.0, dtype=tf.float64)
+    learning_rate = tf.constant(0.01, dtype=tf.float64)
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            y = x**2 - 2 * x + 1
+        x.assign_add(-learning_rate * tape.gradient(y, x))
+    return x
+
+
+def descent_closed_form():  # 06.4: a float64 Variable set to 1 − 0.98¹⁰⁰⁰
+    x = tf.Variable(0.0, dtype=tf.float64)
+    x.assign(1.0 - 0.98**1000)
+    return x
+
+
+def descent_one_tape_then_closed_form():  # 06.4: one throwaway tape call, then 1 − 0.98¹⁰⁰⁰
+    x = tf.Variable(0.0, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        y = x**2
+    tape.gradient(y, x)
+    x.assign(1.0 - 0.98**1000)
+    return x
+
+
+@tf.function
+def descend_graph_loop(x):  # 06.4: the steps in a graph loop (traced once: counted once)
+    learning_rate = tf.constant(0.01, dtype=tf.float64)
+    for _ in tf.range(1000):
+        with tf.GradientTape() as tape:
+            y = x**2 - 2 * x + 1
+        x.assign_add(-learning_rate * tape.gradient(y, x))
+
+
+def descent_float64_graph():
+    x = tf.Variable(0.0, dtype=tf.float64)
+    descend_graph_loop(x)
+    return x
+
+
+@tf.function
+def train_finite_difference(epochs, f, var):  # 07.2: assign_sub of a central difference
+    for _ in tf.range(epochs):
+        h = 0.5  # exact for a quadratic
+        var.assign_add(h)
+        up = f()
+        var.assign_add(-2 * h)
+        down = f()
+        var.assign_add(h)
+        var.assign_sub(0.1 * (up - down) / (2 * h))
+    return f()
+
+
+def moved_slope_listed():  # 02.2: the sources as a list of one, its gradient picked out
+    x = tf.Variable(2.0)
+    x.assign_add(1.0)
+    with tf.GradientTape() as tape:
+        y = x * x
+    return tape.gradient([y], [x])[0]

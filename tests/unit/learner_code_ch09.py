@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import numpy as np
 import tensorflow as tf
@@ -154,6 +156,18 @@ def ste_grad_forever(x):  # a gradient that never returns: runs in the check's t
     return tf.round(x), grad
 
 
+def ste_float64(x):  # right numbers, float64: the check's own weights are float32
+    return tf.cast(x + tf.stop_gradient(tf.round(x) - x), tf.float64)
+
+
+def ste_int(x):
+    return tf.cast(tf.round(x), tf.int32)
+
+
+def ste_one_short(x):  # the last entry dropped
+    return (x + tf.stop_gradient(tf.round(x) - x))[:-1]
+
+
 # ----------------------------------------------------------------------------- 09.4
 
 
@@ -214,6 +228,26 @@ def sqrt_wrong_value(x):  # the value of x, not √x
     return x, lambda upstream: upstream * 0.5 / tf.maximum(tf.sqrt(x), 1e-6)
 
 
+def sqrt_float64(x):
+    return tf.cast(sqrt_ok(x), tf.float64)
+
+
+def sqrt_one_short(x):
+    return sqrt_ok(x)[:-1]
+
+
+@tf.custom_gradient
+def sqrt_printing(x):  # right, and chatty in its gradient: the check must hide it
+    y = tf.sqrt(x)
+
+    def grad(upstream):
+        print("upstream", upstream)
+        tf.print("upstream", upstream)
+        return upstream * tf.where(x > 0, 0.5 / tf.where(x > 0, y, 1.0), 0.0)
+
+    return y, grad
+
+
 # ----------------------------------------------------------------------------- 09.5
 
 
@@ -258,7 +292,7 @@ RIGHT = {
     "09.1": [grads_09_1(), list(grads_09_1())],
     "09.2": [target_ok, target_ok_persistent, tf.function(target_ok)],
     "09.3": [ste_ok, ste_custom, ste_printing],
-    "09.4": [sqrt_ok, sqrt_wrapped, tf.function(sqrt_ok)],
+    "09.4": [sqrt_ok, sqrt_wrapped, tf.function(sqrt_ok), sqrt_printing],
     "09.5": [check_with(1e-3), check_with(None), check_with(1e-2), check_by_hand],
 }
 
@@ -269,11 +303,11 @@ MISTAKES = {
         ("zeros of the wrong shape", (tf.constant(6.0), tf.constant(0.0)), "shape"),
         ("grad_x halved", (tf.constant(3.0), tf.zeros(2)), "value"),
         ("the loss x² instead of its gradient", (tf.constant(9.0), tf.zeros(2)), "value"),
-        ("technique: typed by hand", (tf.constant(6.0), tf.zeros(2)), "technique_missing"),
+        ("technique: typed by hand", (tf.constant(6.0), tf.zeros(2)), "technique_not_returned"),
         (
             "technique: two routes, tf.zeros_like(w)",
             grads_09_1_zeros_by_hand(),
-            "technique_missing",
+            "technique_not_returned",
         ),
         ("technique: two calls", grads_09_1_two_calls(), "technique_count"),
     ],
@@ -295,6 +329,10 @@ MISTAKES = {
         ("floor", ste_floor, "value"),
         ("halves rounded up", ste_half_up, "value"),
         ("halves rounded away from zero", ste_half_away, "value"),
+        # the check's own float32 weights must not turn these into "your function raised"
+        ("float64", ste_float64, "dtype"),
+        ("an int tensor", ste_int, "dtype"),
+        ("one entry short", ste_one_short, "shape"),
     ],
     "09.4": [
         ("the tape's gradient: inf at 0", sqrt_plain, "gradient"),
@@ -308,6 +346,8 @@ MISTAKES = {
             tf.function(sqrt_double_where),
             "technique_missing",
         ),
+        ("float64", sqrt_float64, "dtype"),
+        ("one entry short", sqrt_one_short, "shape"),
     ],
     "09.5": [
         ("step 0.1: truncation", check_with(1e-1), "rejects_correct"),
@@ -326,3 +366,107 @@ MISTAKES = {
         ("the sum of |differences|", check_reducing(lambda d: np.sum(np.abs(d))), "not_largest"),
     ],
 }
+
+
+# ----------------------------------------------------------------------------- never ending
+# Answers to 09.3 (ste_round) and 09.4 (safe_sqrt) that never return, each in its own way: the
+# guard must stop every one within its time bound (test_guard.py).
+
+
+def sleeps(x):  # blocked in a C call
+    time.sleep(100)
+    return x
+
+
+def bare_except_sleeping(x):  # a bare except swallows the first interruption
+    while True:
+        try:
+            time.sleep(0.001)
+        except:  # noqa: E722
+            pass
+
+
+def bare_except_busy(x):
+    n = 0
+    while True:
+        try:
+            n += 1
+        except:  # noqa: E722
+            pass
+
+
+def bare_except_nested(x):  # two bare excepts, one inside the other
+    while True:
+        try:
+            try:
+                time.sleep(0.01)
+            except:  # noqa: E722
+                pass
+        except:  # noqa: E722
+            pass
+
+
+def finally_continue(x):  # `continue` in a finally drops the exception
+    while True:
+        try:
+            time.sleep(0.01)
+        finally:
+            continue  # noqa: B012
+
+
+def swallows_and_returns(x):  # catches the interruption, then returns the right value late
+    try:
+        time.sleep(100)
+    except BaseException:  # noqa: BLE001
+        pass
+    return ste_ok(x)
+
+
+def waits_for_ever(x):  # blocked inside the standard library
+    threading.Event().wait()
+
+
+@tf.custom_gradient
+def ste_grad_sleeps(x):  # the value returns; the gradient, run by the check's tape, sleeps
+    def grad(upstream):
+        time.sleep(100)
+        return upstream
+
+    return tf.round(x), grad
+
+
+@tf.custom_gradient
+def sqrt_grad_sleeps(x):
+    def grad(upstream):
+        time.sleep(100)
+        return upstream
+
+    return tf.sqrt(x), grad
+
+
+@tf.custom_gradient
+def sqrt_grad_bare_except(x):
+    def grad(upstream):
+        while True:
+            try:
+                time.sleep(0.001)
+            except:  # noqa: E722
+                pass
+
+    return tf.sqrt(x), grad
+
+
+NEVER_ENDING = [
+    ("09.3", sleeps),
+    ("09.3", bare_except_sleeping),
+    ("09.3", bare_except_busy),
+    ("09.3", bare_except_nested),
+    ("09.3", finally_continue),
+    ("09.3", swallows_and_returns),
+    ("09.3", waits_for_ever),
+    ("09.3", ste_grad_forever),
+    ("09.3", ste_grad_sleeps),
+    ("09.4", sqrt_grad_forever),
+    ("09.4", sqrt_grad_sleeps),
+    ("09.4", sqrt_grad_bare_except),
+]

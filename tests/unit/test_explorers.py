@@ -36,7 +36,7 @@ def test_tangent_matches_calculus(a, b, c, x, dtype):
 
 def test_tangent_report_is_the_chapter_01_example():
     text = ex.tangent_report(a=1, b=-2, c=1, x=10, show_curvature=True)
-    assert "f(10) = 81 (exact 81)" in text
+    assert "f(10) = 81 (exact ax² + bx + c = 81)" in text
     assert "f′(10) from the tape = 18 (exact 2ax + b = 18)" in text
     assert "f″(10) from a nested tape = 2 (exact 2a = 2)" in text
     zh = ex.tangent_report(a=1, b=-2, c=1, x=10, lang="zh")
@@ -123,13 +123,15 @@ def test_the_closed_form_line_says_float64_and_overflow():
     )
 
 
-def test_trace_counts_are_listed_with_the_languages_comma():
+def test_reports_show_numbers_not_trace_counts():
+    # How often a core was traced is for tests and `make bench` (trace_counts), not learners.
     ex.tangent_values(1, -2, 1, 0.5, dtype="float32")
     ex.tangent_values(1, -2, 1, 0.5, dtype="float64")
-    en = ex.tangent_report(lang="en").splitlines()[-1]
-    zh = ex.tangent_report(lang="zh").splitlines()[-1]
-    assert en == "compute core traced: float32 × 1, float64 × 1"
-    assert zh == "计算核心的追踪次数：float32 × 1，float64 × 1"
+    assert ex.trace_counts()["tangent"] == {"float32": 1, "float64": 1}
+    for lang in ("en", "zh"):
+        for text in (ex.tangent_report(lang=lang), ex.fit_report(0.1, 20, lang=lang)):
+            assert "traced" not in text and "追踪" not in text and "float32 ×" not in text
+    assert ex.tangent_report(lang="en").splitlines()[-1].startswith("f′(10) from the tape")
 
 
 # --------------------------------------------------------------------------- status rules
@@ -548,6 +550,43 @@ def test_the_descent_figure_redraws_axes_only_when_its_limits_change():
     assert e.model.figure.full_draws == drawn
     e.controls["x0"].value = -5.0  # a wider window
     assert e.model.figure.full_draws == drawn + 1
+
+
+@pytest.mark.parametrize("make, point, other", [
+    (ex.hessian_explorer, {"x": 1.5, "y": -0.5}, {"a": 2.0}),
+    (ex.kink_explorer, {"x": 0.55}, {"h": 0.01}),
+])  # fmt: skip
+def test_moving_the_point_reuses_what_does_not_depend_on_it(make, point, other):
+    """Contours (chapter 08) and the curves along x (chapter 09) are in the cached background:
+    drawn again when their own controls move, not when the point does."""
+    e = make("en")
+    figure = e.model.figure
+    drawn, before = figure.full_draws, bytes(e.image.value)
+    e.set_values(**point)
+    assert figure.full_draws == drawn and bytes(e.image.value) != before
+    e.set_values(**other)
+    assert figure.full_draws == drawn + 1
+
+
+def test_chinese_figures_draw_latin_text_and_the_middle_dot_narrow():
+    """A CJK font draws "·" as wide as a Chinese character ("a · x"): explorer figures and stills
+    take Latin letters, digits and symbols from DejaVu Sans, only Chinese from the CJK font."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from autodiff_course.plotting import can_draw_chinese
+
+    if not can_draw_chinese():
+        pytest.skip("no CJK font: Chinese figures are drawn in English")
+    import matplotlib as mpl
+
+    def width(lang):
+        with mpl.rc_context(canvas.figure_rc(lang)):
+            renderer = RendererAgg(200, 50, 100)
+            return renderer.get_text_width_height_descent("a·x² − 1", FontProperties(), False)[0]
+
+    assert width("zh") == width("en")
+    assert canvas.figure_rc("zh")["font.family"][0] == "DejaVu Sans"
 
 
 def test_the_precision_switch_lines_up_with_the_sliders():

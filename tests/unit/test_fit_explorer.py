@@ -141,7 +141,7 @@ def test_report_is_deterministic_text():
     text = ex.fit_report(0.1, 200)
     assert text == ex.fit_report(0.1, 200)
     assert "y = 3.018·x + (−1.031)" in text and "Converges" in text
-    assert "compute core traced: float32 × 1" in text
+    assert text.splitlines()[-1].startswith("status: ")  # no trace count after it
     assert "收敛" in ex.fit_report(0.1, 200, lang="zh")
 
 

@@ -131,7 +131,7 @@ def test_report_is_deterministic_text():
     zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 2.0, 1.0, lang="zh")
     assert "牛顿法一步：不唯一" in zh and "黑塞矩阵是奇异的" in zh
     bowl_zh = ex.hessian_report("bowl", 2.0, 1.0, 1.0, 1.0, 2.0, lang="zh")
-    assert "从任何一点出发都一步落到那里，这里落在 (0, 0)。" in bowl_zh
+    assert "从任何一点出发都一步落到那里；这一步实际落在 (0, 0)。" in bowl_zh
 
 
 def test_unknown_function_or_dtype_is_a_clear_error():

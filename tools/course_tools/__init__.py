@@ -7,6 +7,7 @@ Run from anywhere inside the repository (they find it from the working directory
     python -m course_tools sync [PATH ...]      # setup cells + .md -> .ipynb (keeps outputs)
     python -m course_tools record [PATH ...]    # execute notebooks and save their outputs
     python -m course_tools exercises            # exercises/ from solutions/
+    python -m course_tools nbgrader             # nbgrader/source/ from solutions/
     python -m course_tools readme               # README badges, chapter tables, tested versions
     python -m course_tools verify               # exit 1 if anything generated is stale
     python -m course_tools release X.Y.Z        # version, setup cells, commit and tag

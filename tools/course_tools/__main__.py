@@ -22,6 +22,7 @@ COMMANDS = (
     "sync",
     "record",
     "exercises",
+    "nbgrader",
     "readme",
     "verify",
     "release",
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         from course_tools.exercises import exercises
 
         exercises()
+    elif args.command == "nbgrader":
+        from course_tools.nbgrader_course import nbgrader_course
+
+        nbgrader_course()
     elif args.command == "readme":
         from course_tools.readme import readme
 

@@ -5,12 +5,19 @@ the tangent's nested tapes in a tf.function) plus the redraw of the figure with 
 Each update moves one slider, chosen at random, to a random value of its range (steps stay at
 1 000).
 
-    python -m course_tools bench [--updates 200] [--seed 0]
+    python -m course_tools bench [--updates 200] [--seed 0] [--strict]
+
+It prints the figures and, for the budgets (median 50 ms, p95 100 ms per update), either `ok` or
+which explorers are over budget on this machine, with its load average: on a shared or busy
+machine the figures grow with the load, so a missed budget is a measurement and exits 0 unless
+`--strict` (`make bench STRICT=1`, for a quiet machine). A core that traces more than once per
+dtype always exits 1: that does not depend on the load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -105,12 +112,44 @@ def _summary(times: list[float]) -> tuple[float, float]:
     return float(np.median(ms)), float(np.percentile(ms, 95))
 
 
+def budget_lines(
+    summaries: dict[str, tuple[float, float]], strict: bool, load: float
+) -> tuple[list[str], bool]:
+    """One line per budget for {explorer: (median ms, p95 ms)}, and whether to exit 1: a missed
+    budget is a figure of this machine under its load, a failure only when `strict`."""
+    over = {
+        f"median ≤ {TARGET_MEDIAN_MS:g} ms": {
+            name: m for name, (m, _) in summaries.items() if m > TARGET_MEDIAN_MS
+        },
+        f"p95 ≤ {TARGET_P95_MS:g} ms": {
+            name: p for name, (_, p) in summaries.items() if p > TARGET_P95_MS
+        },
+    }
+    lines = []
+    for budget, missed in over.items():
+        if not missed:
+            lines.append(f"ok   {budget}")
+            continue
+        names = ", ".join(f"{name} {ms:.1f} ms" for name, ms in missed.items())
+        lines.append(
+            f"{'FAIL' if strict else 'over'} {budget}: {names}: over budget on this machine "
+            f"(load {load:.1f} on {os.cpu_count()} cores)"
+        )
+    missed_any = any(over.values())
+    if missed_any and not strict:
+        lines.append("a measurement, not a failure: `make bench STRICT=1` on a quiet machine fails")
+    return lines, strict and missed_any
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m course_tools bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--updates", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a median or p95 is over budget"
+    )
     args = parser.parse_args(argv)
 
     from autodiff_course.environment import import_tensorflow_quietly
@@ -172,23 +211,26 @@ def main(argv: list[str] | None = None) -> int:
         f"eager/graph = {eager_s / graph_s:.0f}×, graph/NumPy = {graph_s / numpy_s:.0f}×"
     )
 
-    checks = {
-        f"median ≤ {TARGET_MEDIAN_MS:g} ms": max([median, f_median, t_median]) <= TARGET_MEDIAN_MS
-        and all(m <= TARGET_MEDIAN_MS for m, _ in other_times.values()),
-        f"p95 ≤ {TARGET_P95_MS:g} ms": max([p95, f_p95, t_p95]) <= TARGET_P95_MS
-        and all(p <= TARGET_P95_MS for _, p in other_times.values()),
-        "one trace per dtype (none for descent)": not counts.get("descent")
+    summaries = {
+        "descent": (median, p95),
+        "tangent": (t_median, t_p95),
+        "fit": (f_median, f_p95),
+        **{label.split(" explorer")[0]: times for label, times in other_times.items()},
+    }
+    lines, budgets_failed = budget_lines(summaries, args.strict, os.getloadavg()[0])
+    print("\n".join(lines))
+    one_trace = (
+        not counts.get("descent")
         and counts["tangent"] == {"float32": 1}
         and counts["fit"] == {"float32": 1}
         and all(
             n == 1
             for core in ("hessian", "kink", "tape_graph")
             for n in counts.get(core, {}).values()
-        ),
-    }
-    for name, ok in checks.items():
-        print(f"{'ok  ' if ok else 'FAIL'} {name}")
-    return 0 if all(checks.values()) else 1
+        )
+    )
+    print(f"{'ok  ' if one_trace else 'FAIL'} one trace per dtype (none for descent)")
+    return 0 if one_trace and not budgets_failed else 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ LOCKS = {
     "test": "requirements/dev.txt",
     "learner": "requirements/learner.txt",
     "site": "requirements/site.txt",  # the website's own venv (make site)
+    "nbgrader": "requirements/nbgrader.txt",  # the nbgrader route's own venv (make nbgrader)
 }
 NOT_FOR_LEARNERS = ("pytest", "ruff", "playwright", "nbval", "uv")
 _EXACT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)$")

@@ -3,7 +3,8 @@
 `prepare` does, in order, everything a change to the text files needs:
 
 1. exercises/*.md from solutions/ (`make exercises`)
-2. setup cells, and every .ipynb from its .md (`make sync`; outputs kept)
+2. setup cells, and every .ipynb from its .md (`make sync`; outputs kept); then the nbgrader
+   assignments from the solutions (`make nbgrader`)
 3. re-records the notebooks whose code changed since they were recorded: each .ipynb stores a
    hash of the code cells it was recorded from (notebooks.code_stamp); a prose-only change
    needs no recording
@@ -61,6 +62,7 @@ def package_changes() -> list[str]:
 def prepare() -> int:
     """Run the five steps; print what changed; 1 when a recording failed or verify complains."""
     from .exercises import exercises
+    from .nbgrader_course import nbgrader_course
     from .notebooks import sync
     from .readme import readme
     from .verify import verify
@@ -72,6 +74,7 @@ def prepare() -> int:
     states.append(snapshot())
     print("2/5 setup cells and .ipynb files from their .md files", flush=True)
     sync()
+    nbgrader_course()  # from the synced solutions (their setup cells)
     states.append(snapshot())
     todo = [(pair, why) for pair in repo.pairs() if (why := needs_recording(pair))]
     print(f"3/5 recording {len(todo)} notebook(s) whose code changed", flush=True)

@@ -58,6 +58,18 @@ HINTS = strings(
             "en": "store what `tape.gradient(y, x)` returns once x has moved to 3.",
             "zh": "请保存 x 移到 3 之后 `tape.gradient(y, x)` 返回的张量。",
         },
+        "02.2.variable": {
+            "en": "the tape differentiated a plain tensor (`x = x + 1` makes one); keep x the "
+            "`tf.Variable(2.0)` and move it in place to 3.",
+            "zh": "磁带求导的对象是一个普通张量（`x = x + 1` 就会得到普通张量）；"
+            "请让 x 保持为 `tf.Variable(2.0)`，再原地把它移到 3。",
+        },
+        "02.2.recorded": {
+            "en": "the tape recorded a y worth {y} at x = {x}; record y = x**2 once x is 3.",
+            "zh": "磁带记录的 y 等于 {y}，而当时 x = {x}；请在 x 变成 3 之后记录 y = x**2。",
+        },
+        "02.2.api": {"en": "y = x² recorded at x = 3", "zh": "在 x = 3 处记录的 y = x²"},
+        "02.2.moved": {"en": "the Variable x moved in place", "zh": "原地移动的变量 x"},
         "02.3.why": {
             "en": "both tensors must come from one `tape.gradient(y, [x, z], "
             "unconnected_gradients=...)` call; a zero typed by hand does not count.",
@@ -65,9 +77,10 @@ HINTS = strings(
             "调用；手动写出的零不算。",
         },
         "02.4.why": {
-            "en": "the prompt asks for the derivative computed by a tape; 3n² typed as a "
-            "formula skips it.",
-            "zh": "题目要求用磁带算出导数；直接写出公式 3n² 就跳过了磁带。",
+            "en": "return the tensor `tape.gradient(y, x)` gives you; 3n² written as a formula, or "
+            "a formula applied to a tape's result, skips the tape.",
+            "zh": "请返回 `tape.gradient(y, x)` 给出的张量；直接写出公式 3n²，"
+            "或者对磁带的结果再套一个公式，都跳过了磁带。",
         },
     },
 )
@@ -83,12 +96,30 @@ def _trial_cube_slope(run: Callable[..., Any], fn: Callable) -> None:
         judge_call(scalar(3.0 * n * n), f"cube_slope(tf.constant({n}))", result)
         results.append(result)
     if hasattr(fn, "get_concrete_function"):  # a tf.function: its outputs are new tensors
-        by_tape = technique.graph_uses_tape(fn, tf.constant(2))
-    else:
-        by_tape = all(technique.tape_result(result) is not None for result in results)
-    if not by_tape:
-        api = technique.SHOWN["GradientTape.gradient"]
-        raise Wrong("technique_missing", api=api, why=HINTS["02.4.why"])
+        technique.judge_graph_tape(fn, tf.constant(2), why=HINTS["02.4.why"])
+        return
+    for result in results:
+        if technique.tape_result(result) is None:
+            raise technique.not_from_tape(result, HINTS["02.4.why"])
+
+
+class _MovedVariable(FromTape):
+    """02.2: the tape's slope, with respect to the Variable x itself, of y = x² at x = 3 (a
+    tape of 6x, or of a plain tensor that was watched, gives 6 as well)."""
+
+    def judge(self, answer: Any) -> None:
+        super().judge(answer)
+        found = technique.tape_result(answer)
+        if not found.variables:
+            raise Wrong("technique_missing", api=HINTS["02.2.moved"], why=HINTS["02.2.variable"])
+        if found.source != 3.0 or found.target != 9.0:
+            shown = {"y": _shown(found.target), "x": _shown(found.source)}
+            why = {lang: text.format(**shown) for lang, text in HINTS["02.2.recorded"].items()}
+            raise Wrong("technique_missing", api=HINTS["02.2.api"], why=why)
+
+
+def _shown(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
 
 
 EXERCISES = {
@@ -97,7 +128,8 @@ EXERCISES = {
         {"": HINTS["02.1"], "none": MESSAGES["hint_unwatched"]},
     ),
     "02.2": Exercise(
-        FromTape(scalar(6.0), HINTS["02.2.why"]), {"": HINTS["02.2"], "none": HINTS["02.2.none"]}
+        _MovedVariable(scalar(6.0), HINTS["02.2.why"]),
+        {"": HINTS["02.2"], "none": HINTS["02.2.none"]},
     ),
     "02.3": Exercise(
         FromTape(TupleAnswer([scalar(6.0), scalar(0.0)]), HINTS["02.3.why"], one_call=True),

@@ -70,11 +70,13 @@ def _trial_second_derivative(run: Callable[..., Any], fn: Callable) -> None:
         judge_call(scalar(want, ("float32", "float64")), shown, result)
         results.append(result)
     if hasattr(fn, "get_concrete_function"):  # a tf.function: its outputs are new tensors
-        nested = technique.graph_uses_tape(fn, tf.sin, 1.0, order=2)
-    else:
-        found = [technique.tape_result(result) for result in results]
-        nested = all(f is not None and f.order >= 2 for f in found)
-    if not nested:
+        technique.judge_graph_tape(fn, tf.sin, 1.0, why=HINTS["03.1.why"], order=2)
+        return
+    found = [technique.tape_result(result) for result in results]
+    for result, f in zip(results, found, strict=True):
+        if f is None:  # not a tape's result (named precisely for tape.jacobian, tf.cast)
+            raise technique.not_from_tape(result, HINTS["03.1.why"])
+    if not all(f.order >= 2 for f in found):
         api = {lang: text.format(n=2) for lang, text in MESSAGES["nested_tapes"].items()}
         raise Wrong("technique_missing", api=api, why=HINTS["03.1.why"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autodiff_course.checks import technique
 from autodiff_course.checks.engine import (
     Exercise,
     FunctionAnswer,
@@ -47,12 +48,26 @@ HINTS = strings(
             "zh": "给 `tf.function` 传入 `input_signature=[tf.TensorSpec(shape=[], "
             "dtype=tf.float32)]`，并返回梯度 dy/dx。",
         },
+        "05.1.why": {
+            "en": "the first item must be the tensor `tape.gradient(y, x)` returns inside the "
+            "function; f′(x) = 2x − 2 written out, or a formula applied to a tape's result, "
+            "skips the tape.",
+            "zh": "第一项必须是函数里 `tape.gradient(y, x)` 返回的张量；直接写出 f′(x) = 2x − 2，"
+            "或者对磁带的结果再套一个公式，都跳过了磁带。",
+        },
+        "05.3.why": {
+            "en": "return the tensor `tape.gradient(y, x)` gives inside the function; f′(x) = "
+            "2x − 2 written out skips the tape.",
+            "zh": "请返回函数里 `tape.gradient(y, x)` 给出的张量；直接写出 f′(x) = 2x − 2 "
+            "就跳过了磁带。",
+        },
     },
 )
 
 
 def _trial_get_gradient(run: Callable[..., Any], fn: Callable) -> None:
-    """05.1: get_gradient(x) -> (dy/dx, y), integer and float inputs (f′ ≠ f at each one)."""
+    """05.1: get_gradient(x) -> (dy/dx, y), integer and float inputs (f′ ≠ f at each one);
+    dy/dx from a tape in the traced graph."""
     import tensorflow as tf
 
     for shown, arg, x0 in (
@@ -62,10 +77,12 @@ def _trial_get_gradient(run: Callable[..., Any], fn: Callable) -> None:
     ):
         want = TupleAnswer([scalar(quadratic_slope(x0)), scalar(quadratic(x0))])
         judge_call(want, shown, run(arg))
+    technique.judge_graph_tape(fn, tf.constant(4), why=HINTS["05.1.why"])  # not a formula
 
 
 def _trial_slope_signature(run: Callable[..., Any], fn: Callable) -> None:
-    """05.3: slope(x) with an input_signature: one trace for every float input."""
+    """05.3: slope(x) with an input_signature: one trace for every float input; the slope
+    from a tape in the traced graph."""
     import tensorflow as tf
 
     if getattr(fn, "input_signature", None) is None:
@@ -80,6 +97,7 @@ def _trial_slope_signature(run: Callable[..., Any], fn: Callable) -> None:
     count = fn.experimental_get_tracing_count()
     if count > 1:
         raise Wrong("retraced", got=count)
+    technique.judge_graph_tape(fn, tf.constant(4.0), why=HINTS["05.3.why"])  # not a formula
 
 
 EXERCISES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autodiff_course.checks import technique
 from autodiff_course.checks.engine import (
     Exercise,
     FunctionAnswer,
@@ -57,6 +58,13 @@ HINTS = strings(
             "en": "the traced graph updates the Variable some other way; the prompt asks for "
             "`var.assign_sub`.",
             "zh": "追踪出的计算图用别的方式更新了变量；题目要求使用 `var.assign_sub`。",
+        },
+        "07.2.tape": {
+            "en": "what `var.assign_sub` subtracts must come from the tape each step: record "
+            "`f()` on a tape and subtract LEARNING_RATE times its gradient; a finite "
+            "difference or a closed form skips the tape.",
+            "zh": "`var.assign_sub` 减去的量每一步都必须来自磁带：在磁带中计算 `f()`，"
+            "再减去 LEARNING_RATE 乘以它的梯度；有限差分或解析式都跳过了磁带。",
         },
         "07.3.why": {
             "en": "the traced graph has no loop, so the count was not found by taking the steps: "
@@ -123,6 +131,8 @@ def _trial_train(run: Callable[..., Any], fn: Callable) -> None:
         judge_call(scalar((x_end - target) ** 2, rtol=1e-4, atol=1e-7), shown, result)
         if "AssignSubVariableOp" not in _graph_ops(fn, tf.constant(epochs), f, var):
             raise Wrong("technique_missing", api="`var.assign_sub`", why=HINTS["07.2.why"])
+        if not technique.graph_updates_from_tape(fn, tf.constant(epochs), f, var):
+            raise Wrong("technique_missing", api="`tape.gradient`", why=HINTS["07.2.tape"])
 
 
 MAX_STEPS = 1000

@@ -180,8 +180,10 @@ def _value_and_weighted_gradient(run, name: str, point, weights, want):
     x = tf.Variable(point)
     with tf.GradientTape() as tape:
         y = run(x)
-        total = tf.reduce_sum(tf.constant(weights) * y) if tf.is_tensor(y) else None
-    judge_call(TensorAnswer(lambda: want, "float32", want.shape), f"{name}({point})", y)
+        # the answer's form first: the check's own product takes only a float32 tensor of this
+        # shape, and its error (float64 times float32) would read as the learner's
+        judge_call(TensorAnswer(lambda: want, "float32", want.shape), f"{name}({point})", y)
+        total = tf.reduce_sum(tf.constant(weights) * y)
     gradient = tape.gradient(total, x)
     call = {
         "en": f"the gradient of Σ {weights}·{name}(x) at x = {point}",

@@ -202,18 +202,20 @@ OWN_GRADIENT = {
 
 def _train_step_case(run: Callable[..., Any], inputs, units, seed, make_optimizer, name) -> None:
     """One optimizer's two steps of 12.2, next to a reference."""
-    x, y = _data(inputs, seed)
-    model, reference, uphill = (_network(inputs, units, seed) for _ in range(3))
-    optimizer, reference_optimizer, uphill_optimizer = (make_optimizer() for _ in range(3))
-    optimizer.build(model.trainable_variables)
+    with run.paused():  # the check's own models: seconds on a busy machine, not the learner's
+        x, y = _data(inputs, seed)
+        model, reference, uphill = (_network(inputs, units, seed) for _ in range(3))
+        optimizer, reference_optimizer, uphill_optimizer = (make_optimizer() for _ in range(3))
+        optimizer.build(model.trainable_variables)
     for step in (1, 2):
         shown = {
             "en": f"train_step(model, {name}, x, y) (step {step})",
             "zh": f"train_step(model, {name}, x, y)（第 {step} 步）",
         }
         loss = run(model, optimizer, x, y)
-        want = float(reference_step(reference, reference_optimizer, x, y))
-        ascent = float(reference_step(uphill, uphill_optimizer, x, y, sign=-1.0))
+        with run.paused():
+            want = float(reference_step(reference, reference_optimizer, x, y))
+            ascent = float(reference_step(uphill, uphill_optimizer, x, y, sign=-1.0))
         judge_values(scalar(want, rtol=1e-5, atol=1e-6), shown, loss, [("ascent", ascent)])
     _same_weights(model, reference, f"2 × train_step(model, {name}, x, y)", uphill)
     steps = int(optimizer.iterations.numpy())
@@ -233,14 +235,16 @@ def _trial_train_both(run: Callable[..., Any], fn: Callable) -> None:
 
     x, y = _data(2, 5)
     for steps in (2, 3):  # two steps already tell a fresh Adam from a kept one
-        a, b = _network(2, 5, 31), _network(2, 3, 41)
-        ref_a, ref_b = _network(2, 5, 31), _network(2, 3, 41)
-        opt_a = keras.optimizers.Adam(learning_rate=0.01)
-        opt_b = keras.optimizers.Adam(learning_rate=0.01)
+        with run.paused():  # the check's own models: seconds on a busy machine
+            a, b = _network(2, 5, 31), _network(2, 3, 41)
+            ref_a, ref_b = _network(2, 5, 31), _network(2, 3, 41)
+            opt_a = keras.optimizers.Adam(learning_rate=0.01)
+            opt_b = keras.optimizers.Adam(learning_rate=0.01)
         run(a, b, x, y, steps)
-        for _ in range(steps):
-            reference_step(ref_a, opt_a, x, y)
-            reference_step(ref_b, opt_b, x, y)
+        with run.paused():
+            for _ in range(steps):
+                reference_step(ref_a, opt_a, x, y)
+                reference_step(ref_b, opt_b, x, y)
         shown = f"train_both(model_a, model_b, x, y, {steps})"
         _same_weights(a, ref_a, shown + "; model_a")
         _same_weights(b, ref_b, shown + "; model_b")

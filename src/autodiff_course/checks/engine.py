@@ -105,7 +105,8 @@ def cause(err: BaseException) -> str:
         skip = ("Detected at", "<stack", "File ", "[")
         lines = [line for line in lines[1:] if not line.startswith(skip)][-1:]
     text = lines[0] if lines else type(err).__name__
-    text = re.sub(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:[^\]]*\]", "", text)  # numbered
+    # numbered graph functions, and an eager op's "[Op:Mul] name: " tail
+    text = re.sub(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:[^\]]*\](?: name: ?\S*)?", "", text)
     name = type(err).__name__
     if text.startswith(name + ": "):  # "ValueError: ValueError: …" otherwise
         text = text[len(name) + 2 :]
@@ -273,7 +274,10 @@ class FunctionAnswer(Spec):
     `trial(run, fn)` gets `run(*args)`, which calls the learner's function `fn`, and raises
     Wrong when the function misbehaves. The whole trial runs under a Guard (time bound, output
     hidden), so a `tape.gradient` the trial itself calls, which runs the learner's custom
-    gradient, is bounded too; the calls through `run` have a bound of their own.
+    gradient, is bounded too. Each call through `run` has a bound of its own (a right answer
+    that traces a graph may take seconds per call on a busy machine; a loop that never ends is
+    stopped at the first call), and `with run.paused():` keeps the check's own slow work (the
+    models it builds) off the trial's clock.
     """
 
     trial: Callable[[Callable[..., Any], Callable], None]
@@ -286,12 +290,13 @@ class FunctionAnswer(Spec):
         if self.graph and not hasattr(answer, "get_concrete_function"):
             raise Wrong("not_graph")
         try:
-            trial, calls = Guard(), Guard()  # the check's own work; the learner's function
+            trial = Guard()
 
             def run(*args: Any) -> Any:
                 with trial.paused():
-                    return calls(call_learner, answer, *args)
+                    return Guard()(call_learner, answer, *args)
 
+            run.paused = trial.paused  # type: ignore[attr-defined]
             trial(self.trial, run, answer)
         except (Wrong, NotAttempted):
             raise

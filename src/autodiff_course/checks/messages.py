@@ -160,6 +160,31 @@ MESSAGES = strings(
             "wants {want}: {why}",
             "zh": "数值正确，但 {api} 用了 {got} 次，本题要求 {want} 次：{why}",
         },
+        "technique_jacobian": {
+            "en": "right value, but it is what `tape.jacobian` returned, not `tape.gradient`: "
+            "{why}",
+            "zh": "数值正确，但这个结果是 `tape.jacobian` 返回的，不是 `tape.gradient` 返回的："
+            "{why}",
+        },
+        "technique_not_returned": {
+            "en": "right value, but not the tensor `tape.gradient` returned (computed another "
+            "way, or changed or copied afterwards): {why}",
+            "zh": "数值正确，但不是 `tape.gradient` 返回的那个张量（是用别的方法算出的，"
+            "或者之后又被改动或复制过）：{why}",
+        },
+        "technique_changed": {
+            "en": "right value, but not the tensor `tape.gradient` returned: one computed from "
+            "it afterwards (changed or copied): {why}",
+            "zh": "数值正确，但不是 `tape.gradient` 返回的那个张量，而是之后由它改动或复制出的"
+            "张量：{why}",
+        },
+        "technique_cast": {
+            "en": "right value, but it is a `tf.cast` of the {dtype} tensor `tape.gradient` "
+            "returned, a new tensor, not the tape's own (compute in the dtype you return from "
+            "the start): {why}",
+            "zh": "数值正确，但你返回的是把 `tape.gradient` 的 {dtype} 结果用 `tf.cast` 转换后的"
+            "新张量，不是磁带返回的那个张量。应当一开始就用要返回的数据类型计算。{why}",
+        },
         "nested_tapes": {"en": "{n} nested tapes", "zh": "{n} 盘嵌套的磁带"},
         "a_graph_loop": {
             "en": "a loop in the graph (`tf.while_loop`)",

@@ -20,8 +20,10 @@ decorated with `tf.custom_gradient` applied), "apply_gradients" (a Keras optimiz
 name given to `counted`. Only calls from learner code count, not TensorFlow's own (the gradients
 inside `tape.jacobian`, the tapes a ForwardAccumulator runs for each op, the check's own
 `tape.gradient`). A `tf.function` traced before the check runs no Python at all: for a graph
-answer ask the traced graph, `graph_uses_tape(fn, *args, order=1)` or
-`graph_uses_custom_gradient(fn, *args)`.
+answer ask the traced graph: `graph_uses_tape(fn, *args, order=1)` (its first output is what
+`tape.gradient` returned, not a formula applied to it; `judge_graph_tape` raises the verdict),
+`graph_updates_from_tape(fn, *args)` (each `assign_sub` subtracts something computed from a
+tape's gradient) or `graph_uses_custom_gradient(fn, *args)`.
 `seen.count(name)`, `seen.deepest(name)` (how deeply "GradientTape" or "ForwardAccumulator"
 blocks were nested) and `seen.events` (each call in order, with the blocks open around it)
 answer finer questions. `why` is a {"en": ..., "zh": ...} dict that ends the sentence "right
@@ -31,9 +33,15 @@ that key (else its general hint) follows.
 A tape's results are remembered for the whole session (`remember_tape_results`, installed when
 the checks are imported, before the learner's first cell): `tape_result(t)` says whether `t` is a
 tensor that `tape.gradient` returned, from which call and tape, how many tapes deep (a gradient
-of a gradient is order 2), and the `unconnected_gradients` it was asked with. `FromTape(spec,
-why, order=1, one_call=False, one_tape=False)` is the spec for a value answer that must be "the
-tensor the tape returns" (`spec` judges the form and value first).
+of a gradient is order 2), the `unconnected_gradients` it was asked with, and (eager, scalar)
+the values of the target and source; `not_from_tape(t, why)` is the verdict where it is not
+(named precisely for what `tape.jacobian` returned and for a `tf.cast` of a tape's result; a
+`tf.identity` of a tape's result counts as the result, in eager code as in a graph);
+`differentiated(variable)` counts the `tape.gradient` calls with that Variable as a source
+(`differentiated_in_graph(variable)`: one of them was traced in a tf.function, which may run it
+any number of times).
+`FromTape(spec, why, order=1, one_call=False, one_tape=False)` is the spec for a value answer
+that must be "the tensor the tape returns" (`spec` judges the form and value first).
 
 Python's own arithmetic, NumPy and typed constants leave no trace here: an exercise that wants
 a technique these cannot show says in its prompt what the check judges.
@@ -299,13 +307,17 @@ def calls_of(functions: dict[str, Callable]) -> Iterator[None]:
 @dataclass(frozen=True)
 class TapeResult:
     """Where a tensor came from: the `tape.gradient` call (numbered in the session), the tape
-    (numbered), the order (1 + the order of a target that was itself a tape result) and the
-    `unconnected_gradients` asked for ("none" or "zero")."""
+    (numbered), the order (1 + the order of a target that was itself a tape result), the
+    `unconnected_gradients` asked for ("none" or "zero"), whether every source was a
+    tf.Variable, and, for an eager call with one scalar target and source, their values."""
 
     call: int
     tape: int
     order: int
     unconnected: str
+    variables: bool = False
+    target: float | None = None
+    source: float | None = None
 
 
 _results: dict[int, tuple[weakref.ref, TapeResult]] = {}
@@ -313,29 +325,34 @@ _calls, _tapes = itertools.count(1), itertools.count(1)
 _tape_numbers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def tape_result(value: Any) -> TapeResult | None:
-    """The TapeResult of `value` if `tape.gradient` returned this very object, else None."""
-    entry = _results.get(id(value))
-    if entry is None or entry[0]() is not value:
-        return None
-    return entry[1]
+def _recall(table: dict, value: Any) -> Any:
+    """What `table` holds for this very object (tables keyed by id, with weak references, so
+    that a tensor is forgotten when it dies and a new one at its address is not taken for it)."""
+    entry = table.get(id(value))
+    return entry[1] if entry is not None and entry[0]() is value else None
 
 
-def _remember(value: Any, result: TapeResult) -> None:
+def _store(table: dict, value: Any, item: Any) -> None:
     key = id(value)
 
     def forget(ref: weakref.ref, key: int = key) -> None:
-        if _results.get(key, (None,))[0] is ref:
-            del _results[key]
+        if table.get(key, (None,))[0] is ref:
+            del table[key]
 
     with contextlib.suppress(TypeError):  # an object without weak references: not remembered
-        _results[key] = (weakref.ref(value, forget), result)
+        table[key] = (weakref.ref(value, forget), item)
+
+
+def tape_result(value: Any) -> TapeResult | None:
+    """The TapeResult of `value` if `tape.gradient` returned this very object, else None."""
+    return _recall(_results, value)
 
 
 def remember_tape_results() -> None:
     """Wrap `GradientTape.gradient` for the session so that `tape_result` can answer (once)."""
     import tensorflow as tf
     from tensorflow.python.eager import backprop
+    from tensorflow.python.ops import gen_array_ops, gen_math_ops
 
     original = backprop.GradientTape.__dict__["gradient"]
     if getattr(original, "_remembers", False):
@@ -352,15 +369,24 @@ def remember_tape_results() -> None:
             if self not in _tape_numbers:
                 _tape_numbers[self] = next(_tapes)
             mode = kwargs.get("unconnected_gradients", args[1] if len(args) > 1 else None)
+            flat_sources = tf.nest.flatten(sources)
+            for variable in flat_sources:
+                if isinstance(variable, tf.Variable):
+                    _store(_differentiated, variable, differentiated(variable) + 1)
+                    if not tf.executing_eagerly():
+                        _store(_traced, variable, True)
             record = TapeResult(
                 call=next(_calls),
                 tape=_tape_numbers[self],
                 order=1 + max((t.order for t in targets if t is not None), default=0),
                 unconnected="zero" if "zero" in str(mode).lower() else "none",
+                variables=all(isinstance(v, tf.Variable) for v in flat_sources),
+                target=_scalar(_only(tf.nest.flatten(target))),
+                source=_scalar(_only(flat_sources)),
             )
             for value in tf.nest.flatten(result):
                 if value is not None:
-                    _remember(value, record)
+                    _store(_results, value, record)
         return result
 
     gradient._remembers = True  # type: ignore[attr-defined]
@@ -374,43 +400,210 @@ def remember_tape_results() -> None:
         with contextlib.suppress(Exception):  # remembering must never break the learner's code
             for value in tf.nest.flatten(result):
                 if value is not None:
-                    _remember_jacobian(value)
+                    _store(_made, value, "jacobian")
         return result
 
     backprop.GradientTape.jacobian = jacobian
 
+    # `tf.cast` of a tape result makes a new tensor: remembered, so that a check can say so
+    # (tf.cast reaches the op through this module attribute; a cast to the same dtype returns
+    # the tensor itself and never gets here)
+    original_cast = gen_math_ops.cast
 
-_jacobians: dict[int, weakref.ref] = {}
+    @functools.wraps(original_cast)
+    def cast(x: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original_cast(x, *args, **kwargs)
+        with contextlib.suppress(Exception):
+            if tape_result(x) is not None:
+                _store(_made, result, "cast:" + x.dtype.name)
+        return result
+
+    gen_math_ops.cast = cast
+
+    # `tf.identity` of a tape result hands the same values on: it counts as the tape's result
+    # here as it does in a graph (where the check lets Identity through), so eager and
+    # `tf.function` answers get the same verdict
+    original_identity = gen_array_ops.identity
+
+    @functools.wraps(original_identity)
+    def identity(x: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original_identity(x, *args, **kwargs)
+        with contextlib.suppress(Exception):
+            found = tape_result(x)
+            if found is not None and result is not x:
+                _store(_results, result, found)
+        return result
+
+    gen_array_ops.identity = identity
 
 
-def _remember_jacobian(value: Any) -> None:
-    key = id(value)
+def _only(values: list) -> Any:
+    return values[0] if len(values) == 1 else None
 
-    def forget(ref: weakref.ref, key: int = key) -> None:
-        if _jacobians.get(key) is ref:
-            del _jacobians[key]
 
-    with contextlib.suppress(TypeError):
-        _jacobians[key] = weakref.ref(value, forget)
+def _scalar(value: Any) -> float | None:
+    """The value of one eager scalar tensor or Variable (else None: a list, a trace)."""
+    import numpy as np
+
+    shape = getattr(value, "shape", None)
+    if shape is None or tuple(shape) != ():
+        return None
+    try:
+        array = np.asarray(value.numpy(), np.float64)
+    except Exception:  # noqa: BLE001 - symbolic, a list, not a tensor
+        return None
+    return float(array) if array.shape == () else None
+
+
+_differentiated: dict[int, tuple[weakref.ref, int]] = {}
+_traced: dict[int, tuple[weakref.ref, bool]] = {}
+_made: dict[int, tuple[weakref.ref, str]] = {}  # "jacobian", or "cast:<dtype of the tape result>"
+
+
+def differentiated(variable: Any) -> int:
+    """How many `tape.gradient` calls had this very tf.Variable among their sources (a call
+    traced in a tf.function counts once, however often the graph runs)."""
+    return _recall(_differentiated, variable) or 0
+
+
+def differentiated_in_graph(variable: Any) -> bool:
+    """Whether a `tape.gradient` call traced in a tf.function had this tf.Variable among its
+    sources (how often that graph ran, and so how often it differentiated, is not known)."""
+    return bool(_recall(_traced, variable))
 
 
 def jacobian_result(value: Any) -> bool:
     """Whether `tape.jacobian` returned this very object (remembered like `tape_result`)."""
-    ref = _jacobians.get(id(value))
-    return ref is not None and ref() is value
+    return _recall(_made, value) == "jacobian"
+
+
+def not_from_tape(value: Any, why: dict[str, str]) -> Wrong:
+    """The verdict for a right value that `tape.gradient` did not return: said precisely where
+    it came from `tape.jacobian` or is a `tf.cast` of a tape's result."""
+    how = _recall(_made, value) or ""
+    if how == "jacobian":
+        return Wrong("technique_jacobian", why=why)
+    if how.startswith("cast:"):
+        return Wrong("technique_cast", dtype=how[len("cast:") :], why=why)
+    # eager leaves no trace of where a tensor came from: computed another way, or a tape
+    # result changed or copied afterwards (indexed, reshaped, `.numpy()`)
+    return Wrong("technique_not_returned", why=why)
+
+
+# Ops that hand a gradient on unchanged: `tape.gradient` sums the gradients of several paths
+# with AddN outside its "gradient_tape/" scope; a nested tf.function's result comes out of a call
+_PASSED_ON = frozenset({"Identity", "IdentityN", "AddN"})
+_CALLS = {"PartitionedCall", "StatefulPartitionedCall"}
+
+
+def _graph_view(fn: Any, *args: Any) -> tuple[dict, dict, list[str]]:
+    """(the top graph's nodes by name, the library's functions by name, the outputs as tensor
+    names) of the graph `fn` (a tf.function) traces for `args`."""
+    graph = fn.get_concrete_function(*args).graph
+    graph_def = graph.as_graph_def()
+    functions = {f.signature.name: f for f in graph_def.library.function}
+    return {n.name: n for n in graph_def.node}, functions, [t.name for t in graph.outputs]
+
+
+def _data_inputs(node: Any) -> list[str]:
+    return [name for name in node.input if not name.startswith("^")]
+
+
+def _split(ref: str) -> tuple[str, int]:
+    """ "node", "node:1" (a graph) or "node:output:1" (a function body) -> (node, output index)."""
+    parts = ref.split(":")
+    return parts[0], int(parts[-1]) if len(parts) > 1 else 0
+
+
+def _by_gradient(
+    nodes: dict, functions: dict, ref: str, scope: str, passed_on: frozenset = _PASSED_ON
+) -> bool:
+    """Whether the tensor `ref` is what the tape's gradient ops computed (named under `scope`),
+    passed on unchanged (through `passed_on` ops): not a formula applied to it afterwards."""
+    name, index = _split(ref)
+    node = nodes.get(name)
+    if node is None:  # a function argument or a captured tensor
+        return False
+    if name.startswith(scope):
+        return True
+    inputs = _data_inputs(node)
+    if node.op == "IdentityN" and index < len(inputs):
+        return _by_gradient(nodes, functions, inputs[index], scope, passed_on)
+    if node.op in passed_on:
+        return bool(inputs) and all(
+            _by_gradient(nodes, functions, i, scope, passed_on) for i in inputs
+        )
+    if node.op in _CALLS and node.attr["f"].func.name in functions:
+        function = functions[node.attr["f"].func.name]
+        outputs = function.signature.output_arg
+        if index >= len(outputs):
+            return False
+        body = {n.name: n for n in function.node_def}
+        return _by_gradient(body, functions, function.ret[outputs[index].name], scope, passed_on)
+    return False
+
+
+def _after_gradient(nodes: dict, ref: str, scope: str, seen: set[str] | None = None) -> bool:
+    """Whether the tensor `ref` is computed from anything the tape's gradient ops computed."""
+    seen = set() if seen is None else seen
+    name = _split(ref)[0]
+    if name in seen or name not in nodes:
+        return False
+    seen.add(name)
+    return name.startswith(scope) or any(
+        _after_gradient(nodes, i, scope, seen) for i in _data_inputs(nodes[name])
+    )
 
 
 def graph_uses_tape(fn: Any, *args: Any, order: int = 1) -> bool:
-    """Whether the graph `fn` (a tf.function) traces for `args` computes a gradient with a tape,
-    of a gradient for `order` 2: `tape.gradient` puts its ops under the name scope
-    "gradient_tape/" (a gradient of a gradient under "gradient_tape/gradient_tape/"), loop
-    bodies included."""
-    scope = "gradient_tape/" * order
-    graph = fn.get_concrete_function(*args).graph
-    if any(op.name.startswith(scope) for op in graph.get_operations()):
-        return True
-    library = graph.as_graph_def().library.function
-    return any(node.name.startswith(scope) for f in library for node in f.node_def)
+    """Whether the first output of the graph `fn` (a tf.function) traces for `args` is what
+    `tape.gradient` returned there, of a gradient for `order` 2. In a graph `tape.gradient`
+    runs each op's gradient function under the name scope "gradient_tape/" (a gradient of a
+    gradient under "gradient_tape/gradient_tape/") and sums several paths with AddN; a formula
+    applied to a tape's result (the chain rule by hand), or a tape whose result goes unused,
+    does not count."""
+    nodes, functions, outputs = _graph_view(fn, *args)
+    return bool(outputs) and _by_gradient(nodes, functions, outputs[0], "gradient_tape/" * order)
+
+
+def judge_graph_tape(fn: Any, *args: Any, why: dict[str, str], order: int = 1) -> None:
+    """Raise Wrong unless `graph_uses_tape(fn, *args, order=order)`: "technique_cast" where the
+    first output is a `tf.cast` of the tape's result, "technique_changed" where it is computed
+    from the tape's result (order 1), else "technique_missing" (`tape.gradient`,
+    or `order` nested tapes)."""
+    if graph_uses_tape(fn, *args, order=order):
+        return
+    nodes, functions, outputs = _graph_view(fn, *args)
+    scope, with_casts = "gradient_tape/" * order, _PASSED_ON | {"Cast"}
+    if outputs and _by_gradient(nodes, functions, outputs[0], scope, with_casts):
+        import tensorflow as tf
+
+        bodies = [nodes] + [{n.name: n for n in f.node_def} for f in functions.values()]
+        dtypes = sorted(
+            tf.as_dtype(node.attr["SrcT"].type).name
+            for body in bodies
+            for node in body.values()
+            if node.op == "Cast" and _by_gradient(body, functions, node.input[0], scope)
+        )
+        raise Wrong("technique_cast", dtype=" / ".join(dtypes), why=why)
+    if order == 1 and outputs and _after_gradient(nodes, outputs[0], scope):
+        raise Wrong("technique_changed", why=why)
+    if order == 1:
+        raise Wrong("technique_missing", api=SHOWN["GradientTape.gradient"], why=why)
+    nested = {lang: text.format(n=order) for lang, text in MESSAGES["nested_tapes"].items()}
+    raise Wrong("technique_missing", api=nested, why=why)
+
+
+def graph_updates_from_tape(fn: Any, *args: Any, op: str = "AssignSubVariableOp") -> bool:
+    """Whether the graph `fn` traces for `args` has `op` updates (loop bodies included) and
+    each one's value is computed from a tape's gradient (not a closed form or a finite
+    difference)."""
+    nodes, functions, _ = _graph_view(fn, *args)
+    bodies = [nodes] + [{n.name: n for n in f.node_def} for f in functions.values()]
+    updates = [(body, node) for body in bodies for node in body.values() if node.op == op]
+    return bool(updates) and all(
+        _after_gradient(body, _data_inputs(node)[-1], "gradient_tape/") for body, node in updates
+    )
 
 
 def graph_uses_custom_gradient(fn: Any, *args: Any) -> bool:
@@ -445,8 +638,9 @@ class FromTape(Spec):
         self.spec.judge(answer)  # the form and the value first
         items = list(answer) if isinstance(self.spec, TupleAnswer) else [answer]
         found = [tape_result(item) for item in items]
-        if any(f is None for f in found):
-            raise Wrong("technique_missing", api=SHOWN["GradientTape.gradient"], why=self.why)
+        for item, f in zip(items, found, strict=True):
+            if f is None:
+                raise not_from_tape(item, self.why)
         if min(f.order for f in found) < self.order:
             nested = MESSAGES["nested_tapes"]
             api = {lang: text.format(n=self.order) for lang, text in nested.items()}

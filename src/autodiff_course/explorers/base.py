@@ -17,20 +17,12 @@ from collections import Counter
 from typing import Any, Protocol
 
 from autodiff_course import i18n
-from autodiff_course.explorers.formatting import glued, html_lines, join
+from autodiff_course.explorers.formatting import glued, html_lines
 
 DTYPES = ("float32", "float64")
 
 # How often each compute core was traced, per dtype: {"tangent": Counter, "descent": Counter}.
 TRACES: dict[str, Counter] = {}
-
-TEXT = i18n.strings(
-    __name__,
-    {
-        "traces": {"en": "compute core traced: {t}", "zh": "计算核心的追踪次数：{t}"},
-        "none": {"en": "not yet", "zh": "尚未追踪"},
-    },
-)
 
 
 def trace_counter(core: str) -> Counter:
@@ -41,13 +33,6 @@ def trace_counter(core: str) -> Counter:
 def trace_counts() -> dict[str, dict[str, int]]:
     """How many times each compute core has been traced so far, per dtype."""
     return {name: dict(sorted(counter.items())) for name, counter in TRACES.items()}
-
-
-def traces_text(core: str, lang: str) -> str:
-    """'compute core traced: float32 × 1, float64 × 1' in the notebook's language."""
-    counts = trace_counts().get(core, {})
-    listed = join((f"{dtype} × {n}" for dtype, n in counts.items()), lang)
-    return i18n.text(TEXT, "traces", lang, t=listed or i18n.text(TEXT, "none", lang))
 
 
 def tf():
@@ -262,9 +247,14 @@ class Explorer:
     def update(self) -> None:
         """Recompute and redraw for the current control values."""
         self.result = self.model.compute(**self.values())
-        self.image.value = self.model.render(self.result)
-        self.numbers.value = html_lines(self.model.describe(self.result, self.lang))
-        self.status.value = self._status_html()
+        png = self.model.render(self.result)
+        numbers = html_lines(self.model.describe(self.result, self.lang))
+        status = self._status_html()
+        # All computed first, then sent: the figure, which a move waits for, leaves first and
+        # nothing but two short messages follows it while the kernel is still busy.
+        self.image.value = png
+        self.numbers.value = numbers
+        self.status.value = status
         self.updates += 1
 
     def _status_html(self) -> str:

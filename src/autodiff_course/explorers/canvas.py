@@ -14,9 +14,19 @@ def figure_lang(lang: str) -> str:
 
 
 def figure_rc(lang: str) -> dict:
+    """The explorers' figures and stills: the course's style at 10 points.
+
+    With a CJK font, Latin letters, digits and symbols come from DejaVu Sans and only what it
+    lacks (Chinese) from the CJK font: a CJK font draws "·" as wide as a Chinese character
+    ("a · x²") and has no true minus sign.
+    """
     from autodiff_course.plotting import course_rc
 
-    return {**course_rc(lang), "font.size": 10}
+    rc = {**course_rc(lang), "font.size": 10}
+    family = rc.get("font.family")
+    if family and family[-1] == "DejaVu Sans":  # [CJK font, "DejaVu Sans"]
+        rc.update({"font.family": ["DejaVu Sans", *family[:-1]], "axes.unicode_minus": True})
+    return rc
 
 
 def smallest_text_px(model) -> float:
@@ -102,6 +112,11 @@ class Canvas:
     Drawing axes, ticks and labels is most of the cost of a redraw, and they change only when
     the axis limits do. So the figure is drawn once per set of limits without its data lines,
     that background is kept, and an update pastes it back and draws just the lines on top.
+
+    `artists` are the lines drawn on top at every update. Any other artist is part of the
+    background: data that move only with some controls (contours that depend on the
+    coefficients but not on the point) belong there too, named in `backdrop_keys[i]` for
+    axes i, so that a background is drawn afresh when they change and reused while they stay.
     """
 
     CACHE_SIZE = 64
@@ -130,6 +145,8 @@ class Canvas:
                 for ax in self.axes
             ]
         self.artists: list = []  # the data lines, drawn on top of the cached background
+        # Per axes: what else its background shows besides axes, ticks and titles (hashable).
+        self.backdrop_keys: list = [None] * len(self.axes)
         self._forget_pixels()
         self.full_draws = 0
 
@@ -163,9 +180,10 @@ class Canvas:
         if self.canvas.get_width_height() != self._size:  # resized: every cached pixel is stale
             self._forget_pixels()
         keys = [
-            (ax.get_xlim(), ax.get_ylim(), title.get_text(), ax.get_xlabel(), ax.get_ylabel())
-            for ax, title in zip(self.axes, self.titles, strict=True)
-        ]
+            (ax.get_xlim(), ax.get_ylim(), title.get_text(), ax.get_xlabel(), ax.get_ylabel(),
+             backdrop)
+            for ax, title, backdrop in zip(self.axes, self.titles, self.backdrop_keys, strict=True)
+        ]  # fmt: skip
         missing = [i for i, key in enumerate(keys) if key not in self._backgrounds[i]]
         if missing or self._region_boxes is None:
             # Draw the axes whose limits are new, without the data lines, and keep them. Only

@@ -258,7 +258,6 @@ def fit_report(
         return str(err)
     lines = fit_lines(result, lang)
     lines.append(i18n.text(TEXT, "status", lang, s=result.status.message))
-    lines.append(base.traces_text(CORE, lang))
     return "\n".join(lines)
 
 

@@ -328,6 +328,8 @@ class HessianFigure(Canvas):
     chart ends in an arrowhead on its frame, labelled with the point it goes to.
     """
 
+    CACHE_SIZE = 16  # backgrounds with their contours, about 1.2 MB each
+
     def __init__(self, lang: str = "en"):
         import matplotlib as mpl
 
@@ -418,8 +420,10 @@ class HessianFigure(Canvas):
             newton = v.newton
             if newton is not None and np.all(np.isfinite(newton)):
                 self._draw_newton(p, newton)
-        self.artists = ([self.contours] if self.contours is not None else []) + self.lines
-        self.artists.append(self.newton_label)
+        # The contours move only with the function, its coefficients and the dtype: they are
+        # part of the cached background, named by their key; the point's marks are drawn on top.
+        self.backdrop_keys = [self._contour_key]
+        self.artists = self.lines + [self.newton_label]
         return self.png()
 
     def _draw_newton(self, p: np.ndarray, newton: np.ndarray) -> None:

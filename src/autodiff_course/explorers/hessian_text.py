@@ -58,7 +58,7 @@ TEXT = i18n.strings(
             "en": "Both eigenvalues are positive: a bowl with its minimum at (0, 0), and one "
             "Newton step lands on it from any point, here ({x}, {y}).",
             "zh": "两个特征值都是正的：这是一个碗形函数，最小值点在 (0, 0)，"
-            "牛顿法从任何一点出发都一步落到那里，这里落在 ({x}, {y})。",
+            "牛顿法从任何一点出发都一步落到那里；这一步实际落在 ({x}, {y})。",
         },
         "status.saddle": {
             "en": "One eigenvalue is negative ({l}): the function curves down along the dashed "

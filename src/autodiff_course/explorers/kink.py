@@ -237,6 +237,8 @@ F_LIMITS = {"abs": (-0.1, 1.1), "relu": (-0.1, 1.1), "sqrt": (-0.1, 1.1)}
 class KinkFigure(Canvas):
     """Left: f with the tape's tangent at x. Right: the three gradients along x."""
 
+    CACHE_SIZE = 32  # backgrounds per axes, with their curves: about 0.4 MB each
+
     def __init__(self, lang: str = "en"):
         self.lang = figure_lang(lang)
         super().__init__(self.lang, (6.4, 3.3), 2)
@@ -249,8 +251,9 @@ class KinkFigure(Canvas):
         (self.g_fd,) = right.plot([], [], color="tab:orange", lw=1.3)
         (self.g_custom,) = right.plot([], [], color="tab:blue", lw=1.3, ls="--")
         (self.marker,) = right.plot([], [], color="tab:red", lw=0.8, ls=":")
-        self.artists = [self.curve, self.tangent, self.point, self.g_tape, self.g_fd]
-        self.artists += [self.g_custom, self.marker]
+        # Drawn at every move; f and its three gradients along x depend on the function, h and
+        # the dtype, not on x: they go in the cached background (`backdrop_keys`, see update).
+        self.artists = [self.tangent, self.point, self.marker]
         for ax in self.axes:
             ax.set_xlim(-1.05, 1.05)
         self.titles[0].set_text(i18n.text(TEXT, "title.f", self.lang))
@@ -280,6 +283,7 @@ class KinkFigure(Canvas):
         self.marker.set_data([v.x, v.x] if marked else [], ys if marked else [])
         left.set_ylim(*F_LIMITS[v.function])
         right.set_ylim(*Y_LIMITS[v.function])
+        self.backdrop_keys = [(v.function, v.dtype), (v.function, v.h, v.dtype)]
         return self.png()
 
 

@@ -15,7 +15,10 @@ from autodiff_course.quadratic import quadratic, quadratic_curvature, quadratic_
 TEXT = i18n.strings(
     __name__,
     {
-        "f": {"en": "f({x}) = {v} (exact {e})", "zh": "f({x}) = {v}（按公式 {e}）"},
+        "f": {
+            "en": "f({x}) = {v} (exact ax² + bx + c = {e})",
+            "zh": "f({x}) = {v}（公式 ax² + bx + c = {e}）",
+        },
         "slope": {
             "en": "f′({x}) from the tape = {v} (exact 2ax + b = {e})",
             "zh": "磁带求得 f′({x}) = {v}（公式 2ax + b = {e}）",
@@ -124,9 +127,7 @@ def tangent_report(
 ) -> str:
     """What the tangent explorer computes for these values, as text (deterministic)."""
     i18n.language(lang)
-    lines = tangent_lines(tangent_values(a, b, c, x, dtype), lang, show_curvature)
-    lines.append(base.traces_text(CORE, lang))
-    return "\n".join(lines)
+    return "\n".join(tangent_lines(tangent_values(a, b, c, x, dtype), lang, show_curvature))
 
 
 X_VIEW = (-5.5, 5.5)  # the tangent explorer's fixed window: x slider range plus a margin

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from autodiff_course import i18n
 from autodiff_course.explorers import base
-from autodiff_course.explorers.canvas import QuantisedBackground, figure_lang
+from autodiff_course.explorers.canvas import QuantisedBackground, figure_lang, figure_rc
 from autodiff_course.minitape import Tape, Value, backward, describe
-from autodiff_course.plotting import course_rc
 
 TEXT = i18n.strings(
     __name__,
@@ -224,7 +223,7 @@ class TapeModel:
         from matplotlib.transforms import offset_copy
 
         lang = self.figure_lang
-        with mpl.rc_context(course_rc(lang)):
+        with mpl.rc_context(figure_rc(lang)):
             fig = Figure(figsize=self.FIGSIZE, dpi=self.DPI)
             canvas = FigureCanvasAgg(fig)
             ax = fig.add_axes((0, 0, 1, 0.88))
@@ -313,7 +312,7 @@ class TapeModel:
         fig, canvas, ax, texts, background = self._figure
         lang = self.figure_lang
         value, adjoint = i18n.text(TEXT, "value", lang), i18n.text(TEXT, "adjoint", lang)
-        with mpl.rc_context(course_rc(lang)):
+        with mpl.rc_context(figure_rc(lang)):
             canvas.restore_region(background)
             for node in result.leaves + result.records:
                 adj = _g(result.adjoints.get(node, 0.0))
@@ -351,7 +350,7 @@ class TapeModel:
         from matplotlib.figure import Figure
 
         key, params = result.problem
-        with mpl.rc_context(course_rc(self.figure_lang)):
+        with mpl.rc_context(figure_rc(self.figure_lang)):
             fig = Figure(figsize=(self.FIGSIZE[0], 1.2), dpi=self.DPI)
             fig.text(0.5, 0.5, i18n.text(TEXT, key, self.figure_lang, **params), ha="center",
                      va="center", wrap=True, fontsize=10, color="#cf222e")  # fmt: skip
