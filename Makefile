@@ -34,21 +34,28 @@ help:
 	@echo "               nbgrader nbgrader-env test-nbgrader room-report bench-nbgrader (nbgrader/)"
 	@echo "               (CONTRIBUTING.md has the table; docs/authoring.md the checklists)"
 
+# The course's JupyterLab set-up in the venv $(1) (postBuild does the same on Binder):
+# README and other .md files open rendered, not in the text editor (overrides.json); kernels idle
+# for 10 minutes with no notebook tab open are shut down (memory: docs/binder), kernel websockets
+# send at once (TCP_NODELAY: autodiff_course.server), notebooks are saved with stills
+# (jupyter_server_config.json: a whole config file, jupyter_server_config.d/ holds only extension
+# switches); long notebook names wrap in the file browser (custom.css, served from
+# jupyter_server's static/custom, where LabApp.custom_css looks besides ~/.jupyter/custom).
+define lab_config
+	mkdir -p $(1)/share/jupyter/lab/settings $(1)/etc/jupyter
+	cp .jupyter/overrides.json $(1)/share/jupyter/lab/settings/overrides.json
+	cp .jupyter/jupyter_server_config.json $(1)/etc/jupyter/jupyter_server_config.json
+	$(1)/bin/python -c "import pathlib, shutil, jupyter_server as s; d = pathlib.Path(s.__file__).parent / 'static' / 'custom'; d.mkdir(exist_ok=True); shutil.copy('.jupyter/custom/custom.css', d)"
+endef
+
 # Learners (make lab, Binder): only what runs the notebooks, exact versions and hashes.
 $(LEARNER_STAMP): requirements/learner.txt pyproject.toml .jupyter/overrides.json \
-		.jupyter/jupyter_server_config.json
+		.jupyter/jupyter_server_config.json .jupyter/custom/custom.css
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/learner.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	# README and other .md files open rendered, not in the text editor
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	# Kernels idle for 10 minutes with no notebook tab open are shut down (memory: docs/binder),
-	# and kernel websockets send at once (TCP_NODELAY: autodiff_course.server)
-	# (a whole config file: jupyter_server_config.d/ holds only extension switches)
-	mkdir -p $(VENV)/etc/jupyter
-	cp .jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
+	$(call lab_config,$(VENV))
 	touch $@
 
 # Authors and CI: the test tools and the authoring tools (tools/) on top.
@@ -272,14 +279,12 @@ $(HUB_VENV)/.installed: requirements/hub.txt
 	touch $@
 
 $(HUB_USER_VENV)/.installed: requirements/hub-user.txt pyproject.toml .jupyter/overrides.json \
-		.jupyter/jupyter_server_config.json
+		.jupyter/jupyter_server_config.json .jupyter/custom/custom.css
 	test -x $(HUB_USER_VENV)/bin/python || $(PYTHON) -m venv $(HUB_USER_VENV)
 	$(HUB_USER_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(HUB_USER_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/hub-user.txt
 	$(HUB_USER_VENV)/bin/python -m pip install --quiet --no-deps -e .
-	mkdir -p $(HUB_USER_VENV)/share/jupyter/lab/settings $(HUB_USER_VENV)/etc/jupyter
-	cp .jupyter/overrides.json $(HUB_USER_VENV)/share/jupyter/lab/settings/overrides.json
-	cp .jupyter/jupyter_server_config.json $(HUB_USER_VENV)/etc/jupyter/jupyter_server_config.json
+	$(call lab_config,$(HUB_USER_VENV))
 	touch $@
 
 $(HUB_PROXY): hub/proxy/package.json hub/proxy/package-lock.json

@@ -20,7 +20,8 @@ Measured per N:
   chapter  seconds for all the chapter's cells (Run All Cells), p50 and p95 over learners.
   cell     seconds per code cell (request sent to the kernel's idle), p50/p95 over all cells.
   move     seconds from the slider message leaving the learner to the new figure's PNG
-           arriving back (the round trip through proxy, server and kernel), p50/p95.
+           arriving back (the round trip through proxy, server and kernel), p50/p95; each
+           move to a value that learner's explorer has not drawn yet (`slider_values`).
   failures any login, start, clone, cell error, lost figure or time-out: none is allowed.
 The table is printed; results.json (with the machine's load before, at its highest during, and
 after) and room.png (memory and p95 against N) go to --out (build/bench-room).
@@ -73,18 +74,23 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def slider_values(state: dict, count: int, rng: random.Random) -> list[float]:
-    """`count` random values on a slider's grid, each different from the one before."""
+    """`count` random values on a slider's grid, each different from the one before, and none
+    shown before until the grid is used up: an explorer shows a figure it drew before without
+    computing it, so a repeated value would time less than a learner's new one."""
     lo, hi, step = state["min"], state["max"], state.get("step") or 1
     grid = int(round((hi - lo) / step))
     if grid < 1:
         raise ValueError(f"a slider from {lo} to {hi} in steps of {step} cannot move")
-    values, last = [], state.get("value")
-    for _ in range(count):
-        value = round(lo + step * rng.randint(0, grid), 10)
-        while value == last:
-            value = round(lo + step * rng.randint(0, grid), 10)
-        values.append(value)
-        last = value
+    values, last, fresh = [], state.get("value"), []
+    while len(values) < count:
+        if not fresh:  # the grid in a new random order (the start value last in the first)
+            fresh = [round(lo + step * i, 10) for i in range(grid + 1)]
+            rng.shuffle(fresh)
+            fresh.sort(key=lambda v: v == state.get("value") and not values)
+        value = fresh.pop(0)
+        if value != last:
+            values.append(value)
+            last = value
     return values
 
 

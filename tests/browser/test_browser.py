@@ -148,6 +148,35 @@ def assert_no_error_output(page, notebook: str) -> None:
     assert not stderr and not errors, f"{notebook}: stderr {stderr[:2]} errors {errors[:2]}"
 
 
+NAME_WIDTHS = """() => [...document.querySelectorAll('.jp-DirListing-item .jp-DirListing-itemText')]
+  .map((e) => [e.textContent, e.scrollWidth, e.clientWidth])"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_file_browser_shows_each_chapter_once_and_whole(browser, width):
+    """Each chapter once (its .md text file hidden) and its name whole: the course's custom.css
+    wraps a name wider than the file browser (04_many_variables_persistent_tapes.ipynb is 280
+    pixels in a 202-pixel column at 1280) instead of cutting it to "04_many_va…"."""
+    lab, chromium = browser
+    page = chromium.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(f"http://127.0.0.1:{lab.port}/lab/tree/zh?token={lab.token}")
+        page.wait_for_selector(".jp-DirListing-item", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.jp-DirListing-item').length >= 12", timeout=30_000
+        )
+        rows = page.evaluate(NAME_WIDTHS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"file_browser_{width}.png"))
+    finally:
+        page.close()
+    names = [name for name, _, _ in rows]
+    chapters = sorted(p.name for p in (ROOT / "chapters" / "zh").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(n for n in names if n[:2].isdigit()) == chapters  # once each, no .md
+    cut = [(name, scroll, client) for name, scroll, client in rows if scroll > client + 1]
+    assert not cut, f"names cut at {width} px (text px, column px): {cut}"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_descent_explorer_in_jupyterlab(browser, lang):
     lab, chromium = browser

@@ -76,6 +76,8 @@ def test_percentiles_and_slider_values():
     values = bench_room.slider_values(state, 50, random.Random(0))
     assert all(-2.0 <= v <= 2.0 and (v / 0.5).is_integer() for v in values)
     assert all(a != b for a, b in zip([0.0, *values], values, strict=False))
+    first = values[:8]  # the 8 grid values other than the start, each once, then again
+    assert sorted(first) == [-2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0]
     with pytest.raises(ValueError, match="cannot move"):
         bench_room.slider_values({"min": 1.0, "max": 1.0, "step": 0.1}, 1, random.Random(0))
 

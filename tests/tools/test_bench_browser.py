@@ -93,3 +93,9 @@ def test_the_floor_of_a_log_slider_holds_the_explorers_figure_at_every_value_wal
     pngs = namespace["pngs"]
     assert sorted(pngs) == list(range(11))  # exponents: n = 1 … 1024, from n = 256 and back
     assert len({bytes(png) for png in pngs.values()}) == 11
+
+
+def test_fresh_makes_the_explorer_keep_nothing():
+    explorer_cell = notebook_cells("tangent", moves=3, fresh=True)[1]
+    assert "explorer.drawn_bytes = 0" in explorer_cell
+    assert "drawn_bytes" not in notebook_cells("tangent", moves=3)[1]

@@ -44,6 +44,18 @@ def test_make_lab_and_binder_install_the_file_where_jupyter_server_reads_it(tmp_
     )
 
 
+def test_make_lab_binder_and_the_hub_serve_the_file_browser_style():
+    """custom.css (long names wrap: the browser test measures it) is switched on and installed
+    where LabApp.custom_css serves it from, by both installers."""
+    assert json.loads(CONFIG.read_text())["LabApp"] == {"custom_css": True}
+    assert ".jp-DirListing-itemText" in (ROOT / ".jupyter" / "custom" / "custom.css").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(call lab_config,$(VENV))" in makefile
+    assert "$(call lab_config,$(HUB_USER_VENV))" in makefile
+    for installer in (makefile, (ROOT / "postBuild").read_text()):
+        assert "'static' / 'custom'" in installer and ".jupyter/custom/custom.css" in installer
+
+
 def test_the_kernel_websocket_turns_nagle_off_before_connecting(monkeypatch):
     """Without TCP_NODELAY the kernel messages of every other chapter-09 slider move were held
     ~40 ms for a delayed ACK."""

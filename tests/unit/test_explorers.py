@@ -543,6 +543,175 @@ def test_a_failing_update_shows_a_sentence():
     assert e.status.value == "<b>ValueError</b>: n is too large"
 
 
+def test_values_shown_before_are_shown_again_without_computing():
+    import ipywidgets as w
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "en")
+    first = (bytes(e.image.value), e.numbers.value, e.status.value)
+    e.controls["n"].value = 6
+    e.controls["n"].value = 1
+    assert model.rendered == [2, 12] and e.updates == 3 and e.result == 2
+    assert (bytes(e.image.value), e.numbers.value, e.status.value) == first
+    e.controls["n"].value = 6  # the red sentence comes back with its figure
+    assert model.rendered == [2, 12] and "too big" in e.status.value
+    e.forget_drawn()
+    e.controls["n"].value = 1
+    assert model.rendered == [2, 12, 2]
+
+
+def test_only_the_last_values_shown_are_kept():
+    import ipywidgets as w
+
+    from autodiff_course.explorers.base import drawn_size
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "en")
+    e.drawn_bytes = 2 * drawn_size(e._drawing(e.values())) + 10  # room for two
+    for n in (2, 1, 3, 1):  # 1 shown again last: 2 is the least recently shown
+        e.controls["n"].value = n
+    assert model.rendered == [2, 4, 6]
+    e.controls["n"].value = 2
+    assert model.rendered == [2, 4, 6, 4]
+
+
+@pytest.mark.parametrize("make, name, values", [
+    (ex.tangent_explorer, "a", (1.5, 1.0, 1.5)),
+    (ex.hessian_explorer, "x", (1.5, 0.5, 1.5)),
+    (ex.fit_explorer, "learning_rate", (0.3, 0.1, 0.3)),
+])  # fmt: skip
+def test_a_figure_shown_again_is_the_one_a_fresh_explorer_draws(make, name, values):
+    e = make("en")
+    for value in values:
+        e.controls[name].value = value
+    fresh = make("en")
+    fresh.controls[name].value = values[-1]
+    assert bytes(e.image.value) == bytes(fresh.image.value)
+    assert (e.numbers.value, e.status.value) == (fresh.numbers.value, fresh.status.value)
+
+
+def test_an_explorer_that_keeps_nothing_computes_every_move():
+    """`drawn_bytes = 0` (`make bench-browser --fresh`): shown again means drawn again."""
+    import ipywidgets as w
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "en")
+    e.drawn_bytes = 0
+    _moves(e, [2, 3, 2], [0.1, 0.1, 0.1])  # 2 → 3 was a second step: nothing drawn ahead
+    assert model.rendered == [2, 4, 6, 4] and not e._drawn
+
+
+def test_the_kept_figures_of_chapter_08_stay_within_their_bytes():
+    """Its results hold an 820 kB grid: kept by bytes, not by count."""
+    from autodiff_course.explorers.base import DRAWN_BYTES, drawn_size
+
+    e = ex.hessian_explorer("en")
+    for i in range(40):
+        e.controls["x"].value = round(-2.0 + 0.1 * i, 10)
+    held = sum(drawn_size(d) for d in e._drawn.values())
+    assert held == e._drawn_total <= DRAWN_BYTES and 20 <= len(e._drawn) < 40
+
+
+def test_a_value_sent_with_float_noise_shows_the_numbers_of_a_fresh_explorer():
+    """0.12300000000000001 is where a browser may put the slider at 0.123: the sentence about
+    the finite difference (1.3e−09 at 0.123, 6.9e−10 at the noisy value when computed there)
+    is the one a fresh explorer shows, whichever of the two was drawn first."""
+    kink = {"function": "sqrt", "h": 1e-8, "dtype": "float64"}
+    e = ex.kink_explorer("en")
+    e.set_values(**kink, x=0.123)
+    e.set_values(x=0.2)
+    e.set_values(x=0.12300000000000001)
+    fresh = ex.kink_explorer("en")
+    fresh.set_values(**kink, x=0.12300000000000001)
+    assert (e.numbers.value, e.status.value) == (fresh.numbers.value, fresh.status.value)
+
+
+def _slider(kind, **kwargs):
+    import ipywidgets as w
+
+    return getattr(w, kind)(**kwargs)
+
+
+@pytest.mark.parametrize("kind, kwargs, old, new, ahead", [
+    ("FloatSlider", {"min": -3, "max": 3, "step": 0.1}, 1.0, 1.1, 1.2),
+    ("FloatSlider", {"min": -3, "max": 3, "step": 0.1}, 1.1, 1.0, 0.9),
+    ("FloatSlider", {"min": -3, "max": 3, "step": 0.1}, 1.1, 1.2000000000000002, 1.3),
+    ("FloatSlider", {"min": -3, "max": 3, "step": 0.1}, 1.0, 1.3, None),  # a jump
+    ("FloatSlider", {"min": -3, "max": 3, "step": 0.1}, 2.9, 3.0, None),  # the end
+    ("IntSlider", {"min": 0, "max": 500, "step": 10}, 200, 210, 220),
+    ("FloatLogSlider", {"base": 10, "min": -4, "max": 0, "step": 0.25}, 0.1, 10**-0.75, 10**-0.5),
+    ("FloatLogSlider", {"base": 10, "min": -4, "max": 0, "step": 0.25}, 10**-0.25, 1.0, None),
+    ("SelectionSlider", {"options": [1, 2, 4, 8], "value": 2}, 1, 2, 4),
+    ("SelectionSlider", {"options": [1, 2, 4, 8], "value": 2}, 8, 4, 2),
+    ("SelectionSlider", {"options": [1, 2, 4, 8], "value": 2}, 4, 8, None),
+    ("ToggleButtons", {"options": ["float32", "float64"]}, "float32", "float64", None),
+])  # fmt: skip
+def test_the_step_ahead_continues_a_single_step(kind, kwargs, old, new, ahead):
+    from autodiff_course.explorers.base import step_ahead
+
+    got = step_ahead(_slider(kind, **kwargs), old, new)
+    assert got == (pytest.approx(ahead, rel=1e-12) if ahead is not None else None)
+
+
+def _moves(explorer, steps, pause_s):
+    """Set the slider to each value in turn, inside an event loop as in a kernel, with
+    `pause_s` idle after each (a list of pauses: one per step)."""
+    import asyncio
+
+    async def main():
+        for value, pause in zip(steps, pause_s, strict=True):
+            explorer.controls["n"].value = value
+            await asyncio.sleep(pause)
+
+    asyncio.run(main())
+
+
+def test_a_second_step_the_same_way_draws_the_next_one_ahead():
+    import ipywidgets as w
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.FloatSlider(value=1.0, min=0, max=3, step=0.1)}, "en")
+    _moves(e, [1.1, 1.2000000000000002], [0.1, 0.1])  # what a browser may send
+    assert model.rendered == [2.0, 2.2, 2.4, 2.6]  # at 1.2 (rounded), then 1.3 drawn ahead
+    assert bytes(e.image.value).endswith(b"2.4")  # 1.3 is not shown before it's reached
+    shown = len(model.rendered)
+    _moves(e, [1.3000000000000003], [0.1])
+    assert bytes(e.image.value).endswith(b"2.6") and e.numbers.value.startswith(
+        "2n\u00a0=\u00a02.6"
+    )
+    assert model.rendered[shown:] == [2.8]  # 1.3 was ready; 1.4 is drawn ahead in its turn
+
+
+@pytest.mark.parametrize("steps, pauses", [
+    ([2, 5], [0.1, 0.1]),  # a step, then a jump
+    ([2, 1], [0.1, 0.1]),  # back and forth
+    ([2, 3, 8], [0.1, 0.0, 0.1]),  # the jump comes before the kernel is idle
+])  # fmt: skip
+def test_nothing_is_drawn_ahead_after_a_jump_a_turn_or_a_quick_move(steps, pauses):
+    import ipywidgets as w
+
+    model = _CountingModel()
+    e = ex.Explorer(model, {"n": w.IntSlider(value=1, min=0, max=10)}, "en")
+    _moves(e, steps, pauses)
+    assert model.rendered == list(dict.fromkeys(2 * n for n in [1, *steps]))  # each once
+
+
+def test_a_value_drawn_ahead_that_fails_is_not_shown():
+    import ipywidgets as w
+
+    class Broken(_CountingModel):
+        def compute(self, n):
+            if n > 5:
+                raise ValueError("n is too large")
+            return n
+
+    e = ex.Explorer(Broken(), {"n": w.IntSlider(value=3, min=0, max=10)}, "en")
+    _moves(e, [4, 5], [0.1, 0.1])  # 6 is tried ahead and fails quietly
+    assert e.status.value == "" and e.result == 5
+    _moves(e, [6], [0.0])
+    assert e.status.value == "<b>ValueError</b>: n is too large"
+
+
 def test_the_descent_figure_redraws_axes_only_when_its_limits_change():
     e = ex.descent_explorer("en")
     drawn = e.model.figure.full_draws

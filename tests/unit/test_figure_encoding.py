@@ -48,6 +48,7 @@ def test_the_png_is_the_drawn_figure_up_to_its_palette(name):
     names = list(explorer.controls)
     for _ in range(25):
         control = names[int(rng.integers(len(names)))]
+        explorer.forget_drawn()  # drawn now, so that the canvas holds what the PNG shows
         explorer.set_values(**{control: random_value(explorer.controls[control], rng)})
         drawn, shown = drawn_and_shown(explorer)
         assert shown.shape == drawn.shape

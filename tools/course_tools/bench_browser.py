@@ -3,8 +3,12 @@
 For each explorer a small notebook is written into a temporary directory, served by a
 throw-away JupyterLab and run in headless Chromium. The explorer's first numeric slider is moved
 with the keyboard (ArrowRight and ArrowLeft in turn, so between two values; with --walk, on
-across its range and back, so most moves reach a value not seen before, as a learner's drag
-does), one move at a time, and the page measures
+across its range and back, as the arrow keys or a slow drag go), one move at a time. An explorer
+keeps the figures it showed and, after two steps the same way, draws the next one once the
+kernel is idle (`Explorer._look_ahead`): after the warm-up, the two-value default times figures
+shown again, and --walk figures drawn ahead on the way out and shown again on the way back. With
+--fresh the explorer keeps nothing (`drawn_bytes = 0`): every move computes and draws, as a jump
+to a value not shown before does. The page measures
 the time from the key press to the new `src` of the figure's <img> (performance.now() and a
 MutationObserver). The same notebook shows the echo floor: an ipywidgets FloatSlider whose
 observer swaps precomputed PNG bytes (the explorer's own figures at the values the benchmark
@@ -13,7 +17,7 @@ server: the key press, the comm round trip, the PNG's transfer and the <img> upd
 explorer and of the floor alternate, so both see the same noise.
 
     python -m course_tools bench-browser [--moves 40] [--warmup 5] [--explorers tangent,fit]
-                                         [--walk]
+                                         [--walk] [--fresh]
 
 A measurement, not a test: it exits 0 when a target is missed and prints a line per miss.
 """
@@ -115,7 +119,7 @@ print("keys:", " ".join(key for key, _ in moves))  # the page presses these, on 
 """
 
 
-def notebook_cells(name: str, moves: int = 1, walk: bool = False) -> list[str]:
+def notebook_cells(name: str, moves: int = 1, walk: bool = False, fresh: bool = False) -> list[str]:
     """The benchmark notebook of one explorer: setup, the explorer, the echo floor (with the
     explorer's figures at every value that `moves` key presses visit)."""
     from course_tools.bench import synthetic_modes_grid
@@ -125,7 +129,10 @@ def notebook_cells(name: str, moves: int = 1, walk: bool = False) -> list[str]:
     if name == "modes":  # the synthetic grid of `make bench`, not a minute of measuring
         explorer += "import numpy as np\n\n" + inspect.getsource(synthetic_modes_grid)
         explorer += "\n\ngrid = synthetic_modes_grid()\n"
-    explorer += f"explorer = {constructor}\nexplorer"
+    explorer += f"explorer = {constructor}\n"
+    if fresh:
+        explorer += "explorer.drawn_bytes = 0  # --fresh: every move computes and draws\n"
+    explorer += "explorer"
     floor = inspect.getsource(key_sequence) + FLOOR_CELL.format(
         constructor=constructor, slider=slider, moves=moves, walk=walk
     )
@@ -269,11 +276,13 @@ def printed_keys(page) -> list[str]:
     raise RuntimeError("the floor cell printed no keys")
 
 
-def bench_explorer(lab, chromium, name: str, moves: int, warmup: int, walk: bool = False) -> Row:
+def bench_explorer(
+    lab, chromium, name: str, moves: int, warmup: int, walk: bool = False, fresh: bool = False
+) -> Row:
     from course_tools.lab_browser import error_outputs, run_notebook
 
     notebook = f"bench_{name}.ipynb"
-    write_notebook(lab.root / notebook, notebook_cells(name, warmup + moves, walk))
+    write_notebook(lab.root / notebook, notebook_cells(name, warmup + moves, walk, fresh))
     page = run_notebook(lab, chromium, notebook, wait_for=".autodiff-floor")
     try:
         errors = error_outputs(page)
@@ -304,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--walk", action="store_true", help="walk across each slider's range, not two values"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="the explorer keeps no figure: every move computes"
     )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.explorers.split(",") if n.strip()]
@@ -337,12 +349,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"Chromium {chromium.version} · JupyterLab {version('jupyterlab')} · "
                     f"{os.cpu_count()} CPU cores · {args.moves} moves per explorer after "
-                    f"{args.warmup} warm-up moves" + (", walking" if args.walk else "")
+                    f"{args.warmup} warm-up moves"
+                    + (", walking" if args.walk else "")
+                    + (", nothing kept (--fresh)" if args.fresh else "")
                 )
                 for name in names:
                     try:
                         rows.append(
-                            bench_explorer(lab, chromium, name, args.moves, args.warmup, args.walk)
+                            bench_explorer(
+                                lab,
+                                chromium,
+                                name,
+                                args.moves,
+                                args.warmup,
+                                args.walk,
+                                args.fresh,
+                            )
                         )
                         print(f"  {name}: done", flush=True)
                     except (RuntimeError, AssertionError) as err:

@@ -13,6 +13,7 @@ An explorer is a model (plain Python, testable without a browser) wrapped by :cl
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
 from typing import Any, Protocol
 
@@ -192,6 +193,64 @@ def png_width(png: bytes) -> int | None:
     return int.from_bytes(png[16:20], "big") if png.startswith(b"\x89PNG") else None
 
 
+# What an explorer keeps of the figures it drew: PNGs of 9-31 kB, but chapter 08's results hold
+# an 820 kB grid of function values (so about 28 of its figures are kept, ~1000 of the others').
+DRAWN_BYTES = 24_000_000
+LOOK_AHEAD_AFTER_S = 0.03  # a move that follows sooner is a fast drag: nothing is drawn ahead
+
+
+def rounded(value):
+    """Floats to 12 digits: the 1.1 drawn ahead and the 1.1000000000000001 a browser may send
+    for the same slider step are one value."""
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
+def drawn_key(values: dict) -> tuple:
+    """The cache key of a set of control values, and the values the figure is computed at."""
+    return tuple((name, rounded(value)) for name, value in values.items())
+
+
+def drawn_size(drawn: tuple) -> int:
+    """Bytes a kept (result, figure, numbers, status) holds: the PNG, the HTML and the result's
+    arrays (the rest of a result is a few floats)."""
+    import numpy as np
+
+    result, png, numbers, status = drawn
+    fields = vars(result).values() if hasattr(result, "__dict__") else ()
+    arrays = sum(v.nbytes for v in fields if isinstance(v, np.ndarray))
+    return len(png) + len(numbers) + len(status) + arrays + 1000
+
+
+def step_ahead(control, old, new):
+    """The value one more step beyond `new` in the direction `old` → `new`, where that move was
+    exactly one step of a slider; None otherwise (a jump, a button, an end of the range)."""
+    import ipywidgets as w
+
+    if isinstance(control, w.SelectionSlider):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if old not in options or new not in options:
+            return None
+        i, j = options.index(old), options.index(new)
+        k = j + (j - i)
+        return options[k] if abs(j - i) == 1 and 0 <= k < len(options) else None
+    if not isinstance(control, (w.FloatSlider, w.IntSlider, w.FloatLogSlider)):
+        return None
+    lo, hi, step = control.min, control.max, control.step
+    if isinstance(control, w.FloatLogSlider):  # min, max and step are exponents
+        if old <= 0 or new <= 0:
+            return None
+        old, new = math.log(old, control.base), math.log(new, control.base)
+    delta = new - old
+    if not step or abs(abs(delta) - step) > 1e-6 * step:
+        return None
+    ahead = lo + round((new + delta - lo) / step) * step  # on the slider's grid
+    if not lo - 1e-9 * step <= ahead <= hi + 1e-9 * step:
+        return None
+    if isinstance(control, w.FloatLogSlider):
+        return float(control.base ** round(ahead, 10))
+    return type(control.value)(round(ahead, 10))
+
+
 class Explorer:
     """A slider explorer: `.widget` is what the notebook shows, `.model` does the work.
 
@@ -207,6 +266,11 @@ class Explorer:
         self.lang = i18n.language(lang)
         self.result = None
         self.updates = 0
+        # {control values: (result, figure, numbers, status)}, most recently shown last
+        self._drawn: dict[tuple, tuple] = {}
+        self._drawn_total = 0  # bytes held in _drawn (drawn_size)
+        self.drawn_bytes = DRAWN_BYTES  # 0: keep nothing, compute every update
+        self._expected = None  # (control, value) one step on from the last slider step
         self._quiet = False
         self.numbers = w.HTML(layout=w.Layout(width="330px"))
         self.status = w.HTML()
@@ -245,11 +309,14 @@ class Explorer:
         return self.model.report(**values)
 
     def update(self) -> None:
-        """Recompute and redraw for the current control values."""
-        self.result = self.model.compute(**self.values())
-        png = self.model.render(self.result)
-        numbers = html_lines(self.model.describe(self.result, self.lang))
-        status = self._status_html()
+        """Recompute and redraw for the current control values (or show them again).
+
+        A learner drags back and forth over the same few values: what was drawn for recent
+        sets of values (up to `drawn_bytes`) is shown again without computing it anew. The
+        models are deterministic and compute at the rounded values (`drawn_key`), so the numbers
+        are the ones a recomputation would give.
+        """
+        self.result, png, numbers, status = self._drawing(self.values())
         # All computed first, then sent: the figure, which a move waits for, leaves first and
         # nothing but two short messages follows it while the kernel is still busy.
         self.image.value = png
@@ -257,10 +324,66 @@ class Explorer:
         self.status.value = status
         self.updates += 1
 
-    def _status_html(self) -> str:
+    def _drawing(self, values: dict) -> tuple:
+        """(result, figure, numbers, status) for these values: drawn before, or drawn now."""
+        key = drawn_key(values)
+        drawn = self._drawn.pop(key, None)
+        if drawn is None:
+            # At the rounded values: 0.123 and the 0.12300000000000001 a browser may send
+            # for the same slider position show the same numbers, kept or not.
+            result = self.model.compute(**dict(key))
+            png = self.model.render(result)
+            numbers = html_lines(self.model.describe(result, self.lang))
+            drawn = (result, png, numbers, self._status_html(result))
+        else:
+            self._drawn_total -= drawn_size(drawn)
+        size = drawn_size(drawn)
+        while self._drawn and self._drawn_total + size > self.drawn_bytes:
+            oldest = self._drawn.pop(next(iter(self._drawn)))  # the least recently shown
+            self._drawn_total -= drawn_size(oldest)
+        if size <= self.drawn_bytes:
+            self._drawn[key] = drawn  # most recently shown last
+            self._drawn_total += size
+        return drawn
+
+    def _look_ahead(self, name: str, old, new) -> None:
+        """After a second slider step in the same direction, draw the next step while the
+        kernel waits: a learner stepping with the arrow keys or dragging slowly finds the
+        figure ready. Drawn only once the kernel has been idle LOOK_AHEAD_AFTER_S (a move
+        that comes first cancels it; one that comes while it draws waits for it), never shown
+        until the slider gets there, and never after a jump, so random clicks cost no extra
+        work."""
+        import asyncio
+
+        ahead = step_ahead(self.controls[name], old, new)
+        expected, self._expected = self._expected, (name, rounded(ahead))
+        if ahead is None or expected != (name, rounded(new)) or self.drawn_bytes <= 0:
+            return  # not a second step that way, or nowhere to keep the figure
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's; none in a script or a test
+        except RuntimeError:
+            return
+        updates, values = self.updates, {**self.values(), name: ahead}
+
+        def draw_ahead():
+            if self.updates != updates:  # the learner moved on first
+                return
+            try:
+                self._drawing(values)
+            except Exception:  # noqa: BLE001 - a value never shown: its error is not shown
+                self._drawn.pop(drawn_key(values), None)
+
+        loop.call_later(LOOK_AHEAD_AFTER_S, draw_ahead)
+
+    def forget_drawn(self) -> None:
+        """Forget what was drawn (`make bench` times the work of a new value)."""
+        self._drawn.clear()
+        self._drawn_total = 0
+
+    def _status_html(self, result) -> str:
         # The sentence only. How often a compute core was traced is for tests and `make bench`
         # (`trace_counts()`), not for the learner: chapter 07, which teaches tracing, prints it.
-        verdict = self.model.status(self.result, self.lang)
+        verdict = self.model.status(result, self.lang)
         if verdict is None:
             return ""
         kind, sentence = verdict
@@ -277,13 +400,16 @@ class Explorer:
             self._quiet = False
         self.update()
 
-    def _on_change(self, _change) -> None:
+    def _on_change(self, change) -> None:
         if self._quiet:
             return
         try:
             self.update()
         except Exception as err:  # a learner should see a sentence, not a traceback
             self.status.value = f"<b>{type(err).__name__}</b>: {err}"
+            return
+        name = next(n for n, c in self.controls.items() if c is change.owner)
+        self._look_ahead(name, change.old, change.new)
 
     def text_lines(self, lang: str) -> list[str]:
         """The numbers panel and the status sentence as plain lines, in `lang`."""
